@@ -147,6 +147,9 @@ internal sealed class ShapeInference
         var x = In(node, 0);
         switch (node.OpType)
         {
+            case "Constant" when node.Output.Count > 0:
+                Set(node, [.. _folder.DimsOf(node.Output[0]).Select(d => (Dim)d)]);
+                break;
             case "Relu" or "LeakyRelu" or "PRelu" or "Sigmoid" or "Tanh" or "Softmax" or "LogSoftmax" or "Elu" or "Selu" or "Celu"
                 or "HardSigmoid" or "HardSwish" or "Clip" or "Identity" or "Dropout" or "BatchNormalization" or "InstanceNormalization"
                 or "LayerNormalization" or "LRN" or "Cast" or "Neg" or "Abs" or "Exp" or "Log" or "Sqrt" or "Erf" or "Gelu" or "Mish"
