@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Train the lecture's Fashion-MNIST CNN, export it to ONNX, and write the sample's data.
 
 The network is the lecture's, in PyTorch terms (valid padding, stride 1, like Keras'
@@ -41,8 +40,8 @@ After exporting, the script reloads the ONNX file, recomputes the first 1,000 te
 images' probabilities from the file's own initializers with a plain numpy forward pass,
 and checks they agree with PyTorch's, so a broken export cannot be committed unnoticed.
 
-Usage:
-    /usr/bin/python3 samples/FashionMnistLecture/model/train_fashion_cnn.py [--epochs 8]
+Usage (Debian's python3 with python3-torch, python3-onnx and dataset-fashion-mnist):
+    python3 samples/FashionMnistLecture/model/train_fashion_cnn.py [--epochs 8]
 """
 
 import argparse

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Make the exporter fixtures: small ONNX models plus the weights as the exporter saw them.
 
 Every model here comes from a real exporter where one can make it: ``torch.onnx.export``
@@ -38,15 +37,15 @@ same bytes on the same machine. Every model passes ``onnx.checker.check_model`` 
 the two whose IR version was raised beyond what ONNX 1.12's checker knows (said in the
 README and the JSON).
 
-Usage:
-    /usr/bin/python3 make_fixtures.py [--out DIR] [--seed N]
+Usage (Debian's python3 with the python3-torch and python3-onnx packages):
+    python3 make_fixtures.py [--out DIR] [--seed N]
     (DIR defaults to the folder holding this script.)
 """
 
 import argparse
 import io
 import json
-import os
+import shutil
 import zlib
 from pathlib import Path
 
@@ -1009,7 +1008,10 @@ def make_float16():
 
 def make_external():
     folder = OUT / "external"
-    folder.mkdir(parents=True, exist_ok=True)
+    # onnx.save_model appends to an existing external data file, so start from nothing.
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     (folder / ".gitattributes").write_text(
         "# The one-file-per-tensor variant names its files after the tensors (no extension).\n"
         "* binary\n*.json text eol=lf\n*.md text eol=lf\n*.py text eol=lf\n.gitattributes text eol=lf\n")
@@ -1300,8 +1302,8 @@ def write_readme():
         "",
         "Small ONNX models made by real exporters, with the weights exactly as the exporter saw",
         "them, for tests that compare `Layer.GetWeights()` bit for bit and run the models with",
-        "ONNX Runtime. Everything here is written by `make_fixtures.py` (seeded; run it with",
-        "Debian's `python3-torch` and `python3-onnx`: `/usr/bin/python3 make_fixtures.py`).",
+        "ONNX Runtime. Everything here is written by `make_fixtures.py` (seeded; run it as",
+        "`python3 make_fixtures.py` with Debian's python3, `python3-torch` and `python3-onnx`).",
         "Do not edit the files by hand; change the script and rerun it.",
         "",
         f"Made with PyTorch {torch.__version__}, ONNX {onnx.__version__}, numpy {np.__version__}.",
