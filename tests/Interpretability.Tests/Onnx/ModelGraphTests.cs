@@ -260,4 +260,51 @@ public class ModelGraphTests
         Assert.Equal(s_kernel, loaded.Layers[0].GetWeights().Kernel.ToArray());
         Assert.Equal(3, loaded.IrVersion);
     }
+
+    [Fact]
+    public void GetWeights_DequantizesQLinearConvKernelAndBias()
+    {
+        // w uint8 [2, 1, 1, 1] = [10, 200], w_zero_point [0, 100], w_scale [0.5, 0.25], x_scale 0.1, B int32 [40, -8].
+        var model = Model(Graph(
+            [Node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "B"], ["y"], "qconv")],
+            [
+                Floats("xs", [], [0.1f]),
+                Raw("xz", OnnxDataType.UInt8, [], [0]),
+                Raw("w", OnnxDataType.UInt8, [2, 1, 1, 1], [10, 200]),
+                Floats("ws", [2], [0.5f, 0.25f]),
+                Raw("wz", OnnxDataType.UInt8, [2], [0, 100]),
+                Floats("ys", [], [1f]),
+                Raw("yz", OnnxDataType.UInt8, [], [0]),
+                Raw("B", OnnxDataType.Int32, [2], [40, 0, 0, 0, 0xF8, 0xFF, 0xFF, 0xFF]),
+            ],
+            [Value("x", OnnxDataType.UInt8, 1, 1, 3, 3)]));
+
+        using var loaded = Load(model);
+        var weights = loaded.Layers.Single().GetWeights();
+
+        // kernel = (w - w_zero_point) * w_scale = [10 * 0.5, 100 * 0.25]; bias = B * x_scale * w_scale = [40 * 0.1 * 0.5, -8 * 0.1 * 0.25].
+        Assert.Equal([5f, 25f], weights.Kernel.ToArray());
+        Assert.Equal(new[] { 2f, -0.2f }, weights.Bias!.ToArray(), new FloatTolerance(1e-6f));
+        Assert.Equal(["w", "B"], weights.Names);
+    }
+
+    [Fact]
+    public void GetWeights_ShiftsConvIntegerKernelsByTheirZeroPoint()
+    {
+        var model = Model(Graph(
+            [Node("ConvInteger", ["x", "w", "", "wz"], ["y"], "iconv")],
+            [Raw("w", OnnxDataType.Int8, [1, 1, 1, 2], [3, unchecked((byte)-3)]), Raw("wz", OnnxDataType.Int8, [], [1])],
+            [Value("x", OnnxDataType.UInt8, 1, 1, 3, 3)]));
+
+        using var loaded = Load(model);
+
+        Assert.Equal([2f, -4f], loaded.Layers.Single().GetWeights().Kernel.ToArray());
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => MathF.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
 }
