@@ -26,7 +26,7 @@ namespace Interpretability;
 /// node, the value and the limit. A model is immutable after loading and safe to use from many
 /// threads.
 /// </remarks>
-public sealed class Model : IDisposable
+public sealed partial class Model : IDisposable
 {
     private readonly Dictionary<string, Layer> _layersByName;
     private readonly ShapeInference _shapes;
@@ -79,8 +79,6 @@ public sealed class Model : IDisposable
     internal OnnxGraph Graph { get; }
 
     internal ConstantFolder Folder { get; }
-
-    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Reads an ONNX model file. External data is read from the file's folder.</summary>
     /// <param name="path">The .onnx file.</param>
@@ -209,12 +207,25 @@ public sealed class Model : IDisposable
         return text.ToString();
     }
 
-    /// <summary>Releases the ONNX Runtime sessions this model created. Layers and weights stay readable.</summary>
+    /// <summary>
+    /// Releases the ONNX Runtime sessions this model created. Runs already in progress on other
+    /// threads finish first (the sessions are released when the last one ends); later runs throw
+    /// <see cref="ObjectDisposedException"/>. Layers and weights stay readable.
+    /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        lock (_lifetime)
         {
-            return;
+            if (_disposed != 0)
+            {
+                return;
+            }
+
+            _disposed = 1;
+            if (_inFlight == 0)
+            {
+                DisposeSessions();
+            }
         }
     }
 

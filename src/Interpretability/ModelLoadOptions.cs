@@ -56,6 +56,9 @@ public sealed record ModelLoadOptions
         init => _maxNestingDepth = value is >= 8 and <= 1000 ? value : ThrowHelper.ThrowArgumentOutOfRange<int>(nameof(MaxNestingDepth), value, "Use a value from 8 to 1000.");
     }
 
+    /// <summary>How ONNX Runtime runs the model when activations are read (threads, optimization, execution providers).</summary>
+    public RuntimeOptions Runtime { get; init; } = RuntimeOptions.Default;
+
     /// <summary>Most nodes the main graph may have.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
     public int MaxNodes

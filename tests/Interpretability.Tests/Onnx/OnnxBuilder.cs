@@ -92,7 +92,7 @@ internal static class OnnxBuilder
 
     public static AttributeProto String(string name, string value) => new() { Name = name, Type = 3, S = ByteString.CopyFromUtf8(value) };
 
-    public static AttributeProto Tensor(string name, TensorProto value) => new() { Name = name, Type = 4, T = value };
+    public static AttributeProto TensorAttribute(string name, TensorProto value) => new() { Name = name, Type = 4, T = value };
 
     /// <summary>A one-layer Conv model: input x [1, C, H, W], weights W (and B), output y.</summary>
     public static ModelProto Conv(float[] weights, long[] weightDims, float[]? bias = null, long height = 5, long width = 5, params AttributeProto[] attributes)

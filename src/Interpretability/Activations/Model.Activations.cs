@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using Interpretability.Internals;
+using Interpretability.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
+
+namespace Interpretability;
+
+/// <summary>Running the model with ONNX Runtime to read what any layer computes.</summary>
+public sealed partial class Model
+{
+    private readonly ConcurrentDictionary<string, Lazy<ActivationSession>> _sessions = new(StringComparer.Ordinal);
+    private readonly Lock _lifetime = new();
+    private int _inFlight;
+
+    /// <summary>The model's only input (what <see cref="Run(Tensor{float})"/> and <see cref="GetActivations(Tensor{float})"/> feed).</summary>
+    /// <exception cref="InvalidOperationException">The model has no input or several; use <see cref="GetActivations(IReadOnlyDictionary{string, Tensor{float}}, IEnumerable{Layer}?)"/>.</exception>
+    public TensorInfo Input => Inputs.Count == 1
+        ? Inputs[0]
+        : ThrowHelper.ThrowInvalidOperation<TensorInfo>($"The model has {Inputs.Count} inputs ({string.Join(", ", Inputs)}); feed them by name with GetActivations(IReadOnlyDictionary<string, Tensor<float>>, ...).");
+
+    /// <summary>Runs the model once, as ONNX Runtime would, and returns its first output (the predictions).</summary>
+    /// <param name="input">
+    /// The input as the model declares it, <c>[N, C, H, W]</c> for a CNN, or one example without the
+    /// batch axis (<c>[C, H, W]</c>), which is then a batch of one.
+    /// </param>
+    /// <returns>A new tensor, with the batch axis.</returns>
+    /// <exception cref="ArgumentException">The input's rank or a fixed dimension disagrees with <see cref="Input"/>; the message gives both shapes.</exception>
+    /// <exception cref="UnsupportedModelException">The model's input is not FLOAT.</exception>
+    /// <exception cref="ModelExecutionException">ONNX Runtime refused the model or failed to run it.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public Tensor<float> Run(Tensor<float> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var outputs = RunCore(new Dictionary<string, Tensor<float>> { [Input.Name] = input }, []);
+        return outputs[0];
+    }
+
+    /// <summary>
+    /// Runs the model once and returns the outputs of every layer: what the network itself
+    /// computed at each step for this input.
+    /// </summary>
+    /// <param name="input">The input, as for <see cref="Run(Tensor{float})"/>.</param>
+    /// <returns>The activations of all layers, keyed by layer, and the model's outputs.</returns>
+    /// <exception cref="ArgumentException">The input's shape disagrees with <see cref="Input"/>.</exception>
+    /// <exception cref="UnsupportedModelException">The model's input is not FLOAT.</exception>
+    /// <exception cref="ModelExecutionException">ONNX Runtime refused the model or failed to run it.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public Activations GetActivations(Tensor<float> input) => GetActivations(input, (IEnumerable<Layer>)Layers);
+
+    /// <summary>Runs the model once and returns the outputs of the given layers.</summary>
+    /// <param name="input">The input, as for <see cref="Run(Tensor{float})"/>.</param>
+    /// <param name="layers">Layers of this model.</param>
+    /// <returns>The activations, keyed by layer, and the model's outputs.</returns>
+    /// <exception cref="ArgumentException">A layer belongs to another model, or the input's shape disagrees with <see cref="Input"/>.</exception>
+    /// <exception cref="ModelExecutionException">ONNX Runtime refused the model or failed to run it.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public Activations GetActivations(Tensor<float> input, params IEnumerable<Layer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return GetActivations(new Dictionary<string, Tensor<float>> { [Input.Name] = input }, layers);
+    }
+
+    /// <summary>Runs the model once and returns the outputs of the layers with the given names.</summary>
+    /// <param name="input">The input, as for <see cref="Run(Tensor{float})"/>.</param>
+    /// <param name="layerNames">Names of layers (<see cref="Layer.Name"/>).</param>
+    /// <returns>The activations, keyed by layer, and the model's outputs.</returns>
+    /// <exception cref="ArgumentException">A name is not a layer of this model (the message lists the valid ones), or the input's shape disagrees with <see cref="Input"/>.</exception>
+    /// <exception cref="ModelExecutionException">ONNX Runtime refused the model or failed to run it.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public Activations GetActivations(Tensor<float> input, params IEnumerable<string> layerNames)
+    {
+        ArgumentNullException.ThrowIfNull(layerNames);
+        return GetActivations(input, layerNames.Select(GetLayer).ToArray());
+    }
+
+    /// <summary>Runs a model with several inputs once and returns the outputs of the given layers (all layers when null).</summary>
+    /// <param name="inputs">One tensor per model input, by input name.</param>
+    /// <param name="layers">Layers of this model, or null for all.</param>
+    /// <returns>The activations, keyed by layer, and the model's outputs.</returns>
+    /// <exception cref="ArgumentException">An input is missing, unknown or mis-shaped, or a layer belongs to another model.</exception>
+    /// <exception cref="ModelExecutionException">ONNX Runtime refused the model or failed to run it.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public Activations GetActivations(IReadOnlyDictionary<string, Tensor<float>> inputs, IEnumerable<Layer>? layers = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var chosen = (layers ?? Layers).Distinct().OrderBy(l => l.Index).ToArray();
+        Interpretability.Activations.ThrowIfEmpty(chosen.Length);
+        foreach (var layer in chosen)
+        {
+            if (layer is null || layer.Index >= Layers.Count || !ReferenceEquals(Layers[layer.Index], layer))
+            {
+                ThrowHelper.ThrowArgument(nameof(layers), $"Layer '{layer?.Name}' does not belong to this model.");
+            }
+        }
+
+        var values = chosen.Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal).ToArray();
+        var results = RunCore(inputs, values);
+        var byValue = new Dictionary<string, Tensor<float>>(StringComparer.Ordinal);
+        for (var i = 0; i < values.Length; i++)
+        {
+            byValue[values[i]] = results[Outputs.Count + i];
+        }
+
+        return new Interpretability.Activations(
+            this,
+            chosen.ToDictionary(l => l, l => byValue[l.Outputs[0]]),
+            [.. results.Take(Outputs.Count)]);
+    }
+
+    /// <summary>Runs the model and returns its outputs followed by the requested values.</summary>
+    private Tensor<float>[] RunCore(IReadOnlyDictionary<string, Tensor<float>> inputs, string[] extraValues)
+    {
+        Enter();
+        try
+        {
+            var outputNames = Outputs.Select(o => o.Name).Concat(extraValues).ToArray();
+            var key = string.Join('\n', extraValues);
+            var session = _sessions.GetOrAdd(key, _ => new Lazy<ActivationSession>(() => new ActivationSession(this, outputNames))).Value;
+            return Execute(session, inputs);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    private unsafe Tensor<float>[] Execute(ActivationSession session, IReadOnlyDictionary<string, Tensor<float>> inputs)
+    {
+        foreach (var name in inputs.Keys)
+        {
+            if (!Inputs.Any(i => i.Name == name))
+            {
+                ThrowHelper.ThrowArgument(nameof(inputs), $"The model has no input named '{name}'; its inputs are {string.Join(", ", Inputs)}.");
+            }
+        }
+
+        var names = new List<string>(Inputs.Count);
+        var values = new List<OrtValue>(Inputs.Count);
+        var pins = new List<System.Buffers.MemoryHandle>(Inputs.Count);
+        try
+        {
+            foreach (var declared in Inputs)
+            {
+                if (!inputs.TryGetValue(declared.Name, out var given))
+                {
+                    ThrowHelper.ThrowArgument(nameof(inputs), $"No tensor was given for the model's input {declared}.");
+                }
+
+                var shape = CheckInput(declared, given);
+                var dense = given.IsDense ? given : given.ToDenseTensor();
+                var pin = dense.GetPinnedHandle();
+                pins.Add(pin);
+                values.Add(OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, shape, (IntPtr)pin.Pointer, dense.FlattenedLength * sizeof(float)));
+                names.Add(declared.Name);
+            }
+
+            IDisposableReadOnlyCollection<OrtValue> results;
+            try
+            {
+                results = session.Run(names, values);
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                throw new ModelExecutionException(Source.Describe($"ONNX Runtime failed to run the model: {ex.Message}"), ex);
+            }
+
+            using (results)
+            {
+                var tensors = new Tensor<float>[results.Count];
+                var index = 0;
+                foreach (var result in results)
+                {
+                    tensors[index] = ToTensor(result, session.OutputNames[index]);
+                    index++;
+                }
+
+                return tensors;
+            }
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+
+            foreach (var pin in pins)
+            {
+                pin.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Checks a tensor against the declared input and returns the shape to feed (adding a batch axis of one when it is missing).</summary>
+    private long[] CheckInput(TensorInfo declared, Tensor<float> given)
+    {
+        if (declared.ElementType != OnnxDataType.Float)
+        {
+            throw Source.Unsupported($"the model's input {declared} is not FLOAT; activations are read by feeding float tensors.");
+        }
+
+        var lengths = given.Lengths.ToArray().Select(l => (long)l).ToArray();
+        if (declared.Shape is not { } expected)
+        {
+            return lengths;
+        }
+
+        if (lengths.Length == expected.Count - 1 && expected.Count > 1 && expected[0] is null or 1)
+        {
+            lengths = [1, .. lengths];
+        }
+
+        var shown = Shapes.Format(given.Lengths);
+        if (lengths.Length != expected.Count)
+        {
+            ThrowHelper.ThrowArgument("input", $"The model's input {declared} has {expected.Count} dimensions; the tensor given is {shown}. Give [{string.Join(", ", expected.Select((d, i) => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? declared.DimensionNames[i] ?? "N"))}].");
+        }
+
+        for (var axis = 0; axis < expected.Count; axis++)
+        {
+            if (expected[axis] is int size && size != lengths[axis])
+            {
+                var what = expected.Count == 4 && axis == 1 ? "channels" : $"axis {axis}";
+                ThrowHelper.ThrowArgument("input", $"The model's input {declared} needs {size} along {what}; the tensor given is {shown}.");
+            }
+        }
+
+        return lengths;
+    }
+
+    private Tensor<float> ToTensor(OrtValue value, string name)
+    {
+        if (!value.IsTensor)
+        {
+            throw Source.Unsupported($"'{name}' is not a tensor (ONNX Runtime returned a {value.OnnxType}).");
+        }
+
+        var info = value.GetTensorTypeAndShape();
+        var type = (OnnxDataType)(int)info.ElementDataType;
+        if (!OnnxDataTypes.IsNumeric(type) || type is OnnxDataType.Int4 or OnnxDataType.UInt4)
+        {
+            throw Source.Unsupported($"'{name}' holds {OnnxDataTypes.Name(type)} values, which cannot be returned as floats.");
+        }
+
+        var shape = info.Shape;
+        var count = checked((int)info.ElementCount);
+        var data = GC.AllocateUninitializedArray<float>(count);
+        if (type == OnnxDataType.Float)
+        {
+            value.GetTensorDataAsSpan<float>().CopyTo(data);
+        }
+        else
+        {
+            TensorDecoder.ConvertRaw(value.GetTensorMutableRawData(), type, data);
+        }
+
+        nint[] lengths = shape.Length == 0 ? [1] : [.. shape.Select(d => checked((nint)d))];
+        return Tensor.Create(data, lengths);
+    }
+
+    private void Enter()
+    {
+        lock (_lifetime)
+        {
+            if (_disposed != 0)
+            {
+                ThrowHelper.ThrowObjectDisposed(this);
+            }
+
+            _inFlight++;
+        }
+    }
+
+    private void Exit()
+    {
+        lock (_lifetime)
+        {
+            if (--_inFlight == 0 && _disposed != 0)
+            {
+                DisposeSessions();
+            }
+        }
+    }
+
+    private void DisposeSessions()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            if (session.IsValueCreated)
+            {
+                session.Value.Dispose();
+            }
+        }
+
+        _sessions.Clear();
+    }
+}
