@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -52,6 +53,13 @@ internal static class ImageDecoder
                 : $"{source} is a {sniffed} image; only PNG and JPEG are read.");
         }
 
+        // A PNG states its size at a fixed place (IHDR, bytes 16 to 23): check it before the codec
+        // parses anything. JPEG sizes come from the codec's header parse below, still before any pixels.
+        if (sniffed == "PNG" && bytes.Length >= 24 && bytes.AsSpan(12, 4).SequenceEqual("IHDR"u8))
+        {
+            CheckSize(BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(16)), BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(20)), source, options);
+        }
+
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
         if (codec is null)
@@ -65,15 +73,7 @@ internal static class ImageDecoder
         }
 
         int width = codec.Info.Width, height = codec.Info.Height;
-        if (width < 1 || height < 1 || width > options.MaxDimension || height > options.MaxDimension)
-        {
-            throw new InvalidImageException($"{source} declares {width}×{height} pixels; each side must be from 1 to {options.MaxDimension} ({nameof(ImageLoadOptions.MaxDimension)}).");
-        }
-
-        if ((long)width * height > options.MaxPixels)
-        {
-            throw new InvalidImageException($"{source} declares {width}×{height} = {(long)width * height} pixels; the limit is {options.MaxPixels} ({nameof(ImageLoadOptions.MaxPixels)}).");
-        }
+        CheckSize((uint)Math.Max(0, width), (uint)Math.Max(0, height), source, options);
 
         // Straight alpha: the colour of a transparent pixel is kept and alpha is dropped, as Pillow's convert("RGB") does.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
@@ -97,6 +97,19 @@ internal static class ImageDecoder
         }
 
         return ToPlanes(rgba, width, height, options.Color);
+    }
+
+    private static void CheckSize(uint width, uint height, string source, ImageLoadOptions options)
+    {
+        if (width < 1 || height < 1 || width > options.MaxDimension || height > options.MaxDimension)
+        {
+            throw new InvalidImageException($"{source} declares {width}×{height} pixels; each side must be from 1 to {options.MaxDimension} ({nameof(ImageLoadOptions.MaxDimension)}).");
+        }
+
+        if ((ulong)width * height > (ulong)options.MaxPixels)
+        {
+            throw new InvalidImageException($"{source} declares {width}×{height} = {(ulong)width * height} pixels; the limit is {options.MaxPixels} ({nameof(ImageLoadOptions.MaxPixels)}).");
+        }
     }
 
     private static Planes ToPlanes(byte[] rgba, int width, int height, ImageColor color)
