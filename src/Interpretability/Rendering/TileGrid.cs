@@ -82,13 +82,33 @@ internal static class TileGrid
                 (rows * groupHeight) + ((rows - 1L) * groupGap));
         }
 
-        /// <summary>About 4:3 landscape overall, then balanced so the last row is not nearly empty.</summary>
+        /// <summary>
+        /// About 4:3 landscape overall; of the column counts next to that, the one that leaves the fewest
+        /// empty places in the last row (64 kernels: 8 × 8 rather than 7 × 10 with one in the last row).
+        /// </summary>
         private static int AutoColumns(int groups, long pitchX, long pitchY)
         {
-            var cols = (int)Math.Ceiling(Math.Sqrt(groups * (double)pitchY / pitchX * 4.0 / 3.0));
-            cols = Math.Clamp(cols, 1, groups);
-            var rows = (groups + cols - 1) / cols;
-            return (groups + rows - 1) / rows;
+            var ideal = (int)Math.Ceiling(Math.Sqrt(groups * (double)pitchY / pitchX * 4.0 / 3.0));
+            ideal = Math.Clamp(ideal, 1, groups);
+            var best = ideal;
+            var bestEmpty = int.MaxValue;
+            foreach (var cols in (ReadOnlySpan<int>)[ideal, ideal - 1, ideal + 1])
+            {
+                if (cols < 1 || cols > groups)
+                {
+                    continue;
+                }
+
+                var rows = (groups + cols - 1) / cols;
+                var empty = (rows * cols) - groups;
+                if (empty < bestEmpty)
+                {
+                    (best, bestEmpty) = (cols, empty);
+                }
+            }
+
+            var finalRows = (groups + best - 1) / best;
+            return (groups + finalRows - 1) / finalRows;
         }
     }
 }
