@@ -132,8 +132,9 @@ internal static class Attributes
                 Floats => attribute.Floats.ToArray(),
                 Ints => attribute.Ints.ToArray(),
                 Strings => attribute.Strings.Select(s => s.ToStringUtf8()).ToArray(),
-                Tensor => $"tensor {Shapes.Format(attribute.T.Dims.ToArray())} {OnnxDataTypes.Name(attribute.T.DataType)}",
-                Graph => $"graph '{attribute.G.Name}' ({attribute.G.Node.Count} nodes)",
+                // The type field may promise a tensor or graph the file does not hold.
+                Tensor => attribute.T is { } t ? $"tensor {Shapes.Format(t.Dims.ToArray())} {OnnxDataTypes.Name(t.DataType)}" : "tensor (no value)",
+                Graph => attribute.G is { } g ? $"graph '{g.Name}' ({g.Node.Count} nodes)" : "graph (no value)",
                 Tensors => $"{attribute.Tensors.Count} tensors",
                 Graphs => $"{attribute.Graphs.Count} graphs",
                 var other => $"attribute of type {other.ToString(CultureInfo.InvariantCulture)}",

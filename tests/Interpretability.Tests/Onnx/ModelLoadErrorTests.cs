@@ -207,6 +207,21 @@ public class ModelLoadErrorTests
     }
 
     [Fact]
+    public void Attributes_DescribeATensorOrGraphAttributeThatLacksItsValue()
+    {
+        // Found by the fuzzer: an attribute typed TENSOR (4) or GRAPH (5) without its t or g field.
+        var model = Model(Graph(
+            [Node("MaxPool", ["x"], ["y"], "pool", new AttributeProto { Name = "kernel_shape", Type = 4 }, new AttributeProto { Name = "body", Type = 5 })],
+            inputs: [Value("x", 1, 1, 4, 4)]));
+        using var loaded = Load(model);
+
+        var attributes = loaded.Layers[0].Attributes;
+
+        Assert.Equal("tensor (no value)", attributes["kernel_shape"]);
+        Assert.Equal("graph (no value)", attributes["body"]);
+    }
+
+    [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(TestPaths.Output("missing"), "nothing.onnx")));
