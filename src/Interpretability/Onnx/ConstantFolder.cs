@@ -19,7 +19,7 @@ internal sealed class ConstantFolder
     private ModelSource Source => _graph.Source;
 
     /// <summary>The value named <paramref name="name"/>, which must be of kind <see cref="ValueKind.Constant"/>.</summary>
-    public ConstValue Evaluate(string name) => Evaluate(name, 0);
+    public ConstValue Evaluate(string name) => Evaluate(name, 0, new Dictionary<string, ConstValue>(StringComparer.Ordinal));
 
     /// <summary>The element type of a constant without computing it.</summary>
     public OnnxDataType TypeOf(string name) => TypeOf(name, 0);
@@ -72,7 +72,23 @@ internal sealed class ConstantFolder
         }
     }
 
-    private ConstValue Evaluate(string name, int depth)
+    /// <summary>
+    /// Computes a constant, each value at most once per call: <paramref name="done"/> remembers the
+    /// values already computed, so a graph that reads a value twice (W1 = Add(W0, W0), W2 = Add(W1, W1),
+    /// ...) costs one evaluation per node rather than two to the power of the chain's length.
+    /// </summary>
+    private ConstValue Evaluate(string name, int depth, Dictionary<string, ConstValue> done)
+    {
+        if (!done.TryGetValue(name, out var value))
+        {
+            value = Compute(name, depth, done);
+            done[name] = value;
+        }
+
+        return value;
+    }
+
+    private ConstValue Compute(string name, int depth, Dictionary<string, ConstValue> done)
     {
         CheckDepth(name, depth);
         if (_graph.Initializers.TryGetValue(name, out var initializer))
@@ -91,7 +107,7 @@ internal sealed class ConstantFolder
         }
 
         ConstValue Input(int index) => index < node.Input.Count && node.Input[index].Length > 0
-            ? Evaluate(node.Input[index], depth + 1)
+            ? Evaluate(node.Input[index], depth + 1, done)
             : throw Source.Invalid($"node {Attributes.NodeLabel(node)} has no input #{index}.");
         bool HasInput(int index) => index < node.Input.Count && node.Input[index].Length > 0;
 
@@ -106,10 +122,32 @@ internal sealed class ConstantFolder
             "Squeeze" => Squeeze(node, Input(0), HasInput(1) ? Input(1).Ints : Attributes.GetInts(node, "axes", -1, Source)),
             "Unsqueeze" => Unsqueeze(node, Input(0), HasInput(1) ? Input(1).Ints : Attributes.GetInts(node, "axes", -1, Source)),
             "Flatten" => Flatten(node, Input(0)),
-            "Concat" => Concat(node, [.. node.Input.Where(i => i.Length > 0).Select(i => Evaluate(i, depth + 1))]),
+            "Concat" => Concat(node, [.. node.Input.Where(i => i.Length > 0).Select(i => Evaluate(i, depth + 1, done))]),
             "Add" or "Sub" or "Mul" or "Div" => Elementwise(node, Input(0), Input(1)),
             _ => throw Unsupported(node, name),
         };
+    }
+
+    /// <summary>
+    /// Checks that a constant a node computes (larger than its inputs: Concat, broadcasting
+    /// arithmetic) stays within <see cref="ModelLoadOptions.MaxTensorBytes"/> as floats, before it is
+    /// allocated. Returns its element count.
+    /// </summary>
+    private int CheckSize(NodeProto node, long[] dims)
+    {
+        long count = 1;
+        foreach (var d in dims)
+        {
+            count = d == 0 || count == 0 ? 0 : count > long.MaxValue / d ? long.MaxValue : count * d;
+        }
+
+        var limit = Source.Options.MaxTensorBytes;
+        if (count > Math.Min(limit / sizeof(float), Array.MaxLength))
+        {
+            throw Source.Limit($"node {Attributes.NodeLabel(node)} computes a constant of dims {Shapes.Format(dims)}, beyond the limit of {limit:N0} bytes as float (ModelLoadOptions.MaxTensorBytes).");
+        }
+
+        return (int)count;
     }
 
     private UnsupportedModelException Unsupported(NodeProto node, string name) =>
@@ -434,7 +472,8 @@ internal sealed class ConstantFolder
         }
 
         var dims = (long[])parts[0].Dims.Clone();
-        dims[axis] = parts.Sum(p => p.Dims[axis]);
+        dims[axis] = parts.Aggregate(0L, (sum, p) => sum > long.MaxValue - p.Dims[axis] ? long.MaxValue : sum + p.Dims[axis]);
+        CheckSize(node, dims);
         long inner = 1;
         for (var i = (int)axis + 1; i < rank; i++)
         {
@@ -488,7 +527,7 @@ internal sealed class ConstantFolder
             dims[i] = da == 1 ? db : da;
         }
 
-        var count = (int)dims.Aggregate(1L, (x, y) => x * y);
+        var count = CheckSize(node, dims);
         var outStrides = Strides(dims);
         int Index(ConstValue v, int flat)
         {

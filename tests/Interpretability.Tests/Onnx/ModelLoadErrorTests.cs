@@ -222,6 +222,61 @@ public class ModelLoadErrorTests
     }
 
     [Fact]
+    public async Task GetWeights_FoldsAConstantThatReadsItsPredecessorTwiceInLinearTime()
+    {
+        // Found by the fuzzer: 64 nodes W1 = Sub(W0, W0), W2 = Sub(W1, W1), ... took 2^64 evaluations.
+        var model = Conv([1, 2, 3, 4], [1, 1, 2, 2]);
+        var previous = "W";
+        for (var i = 0; i < 64; i++)
+        {
+            model.Graph.Node.Insert(i, Node("Sub", [previous, previous], [$"W{i}"], $"sub{i}"));
+            previous = $"W{i}";
+        }
+
+        model.Graph.Node[^1].Input[1] = previous;
+
+        // WaitAsync throws TimeoutException when the folding takes exponential time.
+        var kernel = await Task.Run(() =>
+        {
+            using var loaded = Load(model);
+            return loaded.Layers[0].GetWeights().Kernel.ToArray();
+        }).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal([0f, 0f, 0f, 0f], kernel);
+    }
+
+    [Theory]
+    [InlineData("Concat")]
+    [InlineData("Add")]
+    public void Load_RefusesAFoldedConstantBeyondTheTensorLimitBeforeAllocating(string op)
+    {
+        // A chain of Concat(W, W) doubles the kernel 40 times: 2^40 floats. Add broadcasts [n, 1] + [1, n].
+        var model = Conv([.. Enumerable.Repeat(1f, 4096)], [4096, 1, 1, 1]);
+        var previous = "W";
+        if (op == "Concat")
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                model.Graph.Node.Insert(i, Node("Concat", [previous, previous], [$"W{i}"], $"concat{i}", Int("axis", 0)));
+                previous = $"W{i}";
+            }
+        }
+        else
+        {
+            model.Graph.Initializer.Add(Floats("R", [1, 4096, 1, 1], [.. Enumerable.Repeat(1f, 4096)]));
+            model.Graph.Node.Insert(0, Node("Add", ["W", "R"], ["WR"], "broadcast"));
+            previous = "WR";
+        }
+
+        model.Graph.Node[^1].Input[1] = previous;
+
+        // The Conv layer needs its kernel's dims, so the model is refused as it loads.
+        var ex = Assert.Throws<ModelLimitExceededException>(() => Load(model, options: new ModelLoadOptions { MaxTensorBytes = 1 << 20 }));
+        Assert.Contains("MaxTensorBytes", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(op == "Concat" ? "(Concat) computes a constant of dims [524288, 1, 1, 1]" : "(Add) computes a constant of dims [4096, 4096, 1, 1]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(TestPaths.Output("missing"), "nothing.onnx")));
