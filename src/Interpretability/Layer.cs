@@ -60,7 +60,11 @@ public class Layer
     /// </summary>
     public IReadOnlyList<int?>? OutputShape { get; }
 
-    /// <summary>Number of weight values (the product of every weight's dimensions), computed without decoding them.</summary>
+    /// <summary>
+    /// Number of weight values (the product of every weight's dimensions), computed without decoding
+    /// stored tensors (a weight that nodes compute from them is computed).
+    /// </summary>
+    /// <exception cref="InvalidModelException">A weight cannot be read: the same error as <see cref="GetWeights"/>.</exception>
     public long ParameterCount
     {
         get

@@ -163,7 +163,9 @@ public sealed partial class Model : IDisposable
 
     /// <summary>
     /// A Keras-like table of the model: for each layer its index, name, operator, output shape
-    /// (where known) and parameter count, then the totals.
+    /// (where known) and parameter count, then the totals. A layer whose weights cannot be read
+    /// (see <see cref="Layer.GetWeights"/>) shows "?" as its parameter count; the table itself never
+    /// fails for a model that loaded.
     /// </summary>
     /// <returns>The table, one line per layer.</returns>
     public string Summary()
@@ -172,7 +174,7 @@ public sealed partial class Model : IDisposable
             Index: l.Index.ToString(CultureInfo.InvariantCulture),
             Layer: $"{l.Name} ({l.OpType})",
             Shape: l.Outputs.Count > 0 && _shapes.ShapeOf(l.Outputs[0]) is { } shape ? $"[{string.Join(", ", shape)}]" : "?",
-            Parameters: l.ParameterCount.ToString("N0", CultureInfo.InvariantCulture))).ToList();
+            Parameters: TryCountParameters(l) is long count ? count.ToString("N0", CultureInfo.InvariantCulture) : "?")).ToList();
         const string IndexHeader = "#";
         const string LayerHeader = "Layer (type)";
         const string ShapeHeader = "Output shape";
@@ -200,9 +202,12 @@ public sealed partial class Model : IDisposable
         }
 
         text.Append('=', width).AppendLine();
-        var total = Layers.Select(l => l.Definition).SelectMany(d => d.Weights).DistinctBy(w => w.Name)
-            .Sum(w => w.Dims(Folder).Aggregate(1L, (a, b) => a * b));
-        text.Append(CultureInfo.InvariantCulture, $"Total params: {total:N0}").AppendLine();
+        // Weights shared by several layers count once; layers whose weights cannot be read are named.
+        var unreadable = rows.Count(r => r.Parameters == "?");
+        var total = Layers.Where(l => TryCountParameters(l) is not null).Select(l => l.Definition).SelectMany(d => d.Weights)
+            .DistinctBy(w => w.Name).Sum(w => w.Dims(Folder).Aggregate(1L, (a, b) => a * b));
+        var caveat = unreadable == 0 ? string.Empty : $" (and the weights of {unreadable} layer{(unreadable == 1 ? string.Empty : "s")} that cannot be read)";
+        text.Append(CultureInfo.InvariantCulture, $"Total params: {total:N0}{caveat}").AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"Layers: {Layers.Count} (of {Graph.Graph.Node.Count} nodes; the rest make constants or shapes)").AppendLine();
         return text.ToString();
     }
@@ -226,6 +231,18 @@ public sealed partial class Model : IDisposable
             {
                 DisposeSessions();
             }
+        }
+    }
+
+    private static long? TryCountParameters(Layer layer)
+    {
+        try
+        {
+            return layer.ParameterCount;
+        }
+        catch (InvalidModelException)
+        {
+            return null;
         }
     }
 

@@ -277,6 +277,32 @@ public class ModelLoadErrorTests
     }
 
     [Fact]
+    public void Summary_ShowsAQuestionMarkForWeightsThatCannotBeRead()
+    {
+        // Found by the fuzzer: Summary() threw for a model that loaded, because one layer's weight is
+        // made by a node the library does not fold (here an If) or whose folding fails.
+        var model = Model(Graph(
+            [
+                Node("If", ["c"], ["B"], "branch"),
+                Node("Mul", ["x", "W"], ["m"], "scale"),
+                Node("Add", ["m", "B"], ["y"], "shift"),
+            ],
+            [Floats("W", [4], [1, 2, 3, 4]), Floats("c", [1], [1])],
+            [Value("x", 1, 4)],
+            [Value("y", 1, 4)]));
+        using var loaded = Load(model);
+
+        var summary = loaded.Summary();
+
+        Assert.Matches(@"scale \(Mul\) +\[1, 4\] +4\n", summary.Replace("\r", string.Empty, StringComparison.Ordinal));
+        Assert.Matches(@"shift \(Add\) +\[1, 4\] +\?\n", summary.Replace("\r", string.Empty, StringComparison.Ordinal));
+        Assert.Contains("Total params: 4 (and the weights of 1 layer that cannot be read)", summary, StringComparison.Ordinal);
+        var ex = Assert.Throws<UnsupportedModelException>(() => loaded.Layers[1].ParameterCount);
+        Assert.Contains("'branch' (If)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ex.Message, Assert.Throws<UnsupportedModelException>(() => loaded.Layers[1].GetWeights()).Message);
+    }
+
+    [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(TestPaths.Output("missing"), "nothing.onnx")));
