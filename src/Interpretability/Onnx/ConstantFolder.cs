@@ -135,14 +135,9 @@ internal sealed class ConstantFolder
     /// </summary>
     private int CheckSize(NodeProto node, long[] dims)
     {
-        long count = 1;
-        foreach (var d in dims)
-        {
-            count = d == 0 || count == 0 ? 0 : count > long.MaxValue / d ? long.MaxValue : count * d;
-        }
-
+        var count = dims.Contains(0) ? 0 : Shapes.NonEmptyProduct(dims);
         var limit = Source.Options.MaxTensorBytes;
-        if (count > Math.Min(limit / sizeof(float), Array.MaxLength))
+        if (count > Math.Min(limit / sizeof(float), Array.MaxLength) || Shapes.NonEmptyProduct(dims) > Array.MaxLength)
         {
             throw Source.Limit($"node {Attributes.NodeLabel(node)} computes a constant of dims {Shapes.Format(dims)}, beyond the limit of {limit:N0} bytes as float (ModelLoadOptions.MaxTensorBytes).");
         }

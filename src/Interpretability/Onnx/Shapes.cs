@@ -52,6 +52,25 @@ internal static class Shapes
         return builder.Append(']').ToString();
     }
 
+    /// <summary>
+    /// The product of the dimensions other than zero, saturating at <see cref="long.MaxValue"/>: the
+    /// element count the shape would have if its empty axes had length 1. A shape is representable as
+    /// a <c>Tensor&lt;float&gt;</c> only while this fits an array, even when a zero makes it empty.
+    /// </summary>
+    public static long NonEmptyProduct(ReadOnlySpan<long> dims)
+    {
+        long product = 1;
+        foreach (var d in dims)
+        {
+            if (d != 0)
+            {
+                product = product > long.MaxValue / d ? long.MaxValue : product * d;
+            }
+        }
+
+        return product;
+    }
+
     /// <summary>Converts ONNX dims to tensor lengths (each already checked to fit).</summary>
     public static nint[] ToLengths(long[] dims)
     {

@@ -73,6 +73,12 @@ internal static class TensorDecoder
             count = 0;
         }
 
+        if (count == 0 && Shapes.NonEmptyProduct(dims) > Array.MaxLength)
+        {
+            // [0, 2^62] holds nothing, but no tensor can be given that shape, and layers read it.
+            throw source.Limit($"tensor '{name}' has dims {Shapes.Format(dims)}: empty because of the 0, but its other dims describe more than {Array.MaxLength:N0} elements, the most a .NET array holds.");
+        }
+
         var header = new TensorHeader(name, type, dims, count);
         CheckLimits(header, source);
         return header;

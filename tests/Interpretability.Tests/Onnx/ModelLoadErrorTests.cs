@@ -302,6 +302,25 @@ public class ModelLoadErrorTests
         Assert.Equal(ex.Message, Assert.Throws<UnsupportedModelException>(() => loaded.Layers[1].GetWeights()).Message);
     }
 
+    [Theory]
+    [InlineData("Gemm", new long[] { 1L << 62, 0 })]
+    [InlineData("Gemm", new long[] { 0, long.MaxValue })]
+    [InlineData("Conv", new long[] { 0, 1L << 40, 1, 1 })]
+    [InlineData("Conv", new long[] { 1, long.MaxValue, 0, 3 })]
+    public void Load_RefusesEnormousDimsEvenWhenAZeroLeavesTheTensorEmpty(string op, long[] dims)
+    {
+        // Found by the fuzzer: an empty weight with a dimension no array can have made the layer's
+        // constructor overflow (Gemm, Conv) or Kernel2D index outside the tensor.
+        var model = op == "Gemm"
+            ? Model(Graph([Node("Gemm", ["x", "W"], ["y"], "dense")], [new TensorProto { Name = "W", DataType = 1, Dims = { dims } }], [Value("x", 1, 1)], [Value("y")]))
+            : Model(Graph([Node("Conv", ["x", "W"], ["y"], "conv")], [new TensorProto { Name = "W", DataType = 1, Dims = { dims } }], [Value("x", 1, 1, 5, 5)], [Value("y")]));
+
+        var ex = Fails<ModelLimitExceededException>(model.ToByteArray());
+
+        Assert.Contains("'W'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Interpretability.Onnx.Shapes.Format(dims), ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {

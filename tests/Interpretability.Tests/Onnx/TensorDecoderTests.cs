@@ -140,6 +140,18 @@ public class TensorDecoderTests
     }
 
     [Fact]
+    public void ReadHeader_AcceptsAnEmptyTensorOnlyWhileItsOtherDimsFitAnArray()
+    {
+        var empty = new TensorProto { Name = "e", DataType = 1, Dims = { 0, 512, 3, 3 } };
+        Assert.Equal(0, TensorDecoder.ReadHeader(empty, s_source).Count);
+
+        var huge = new TensorProto { Name = "h", DataType = 1, Dims = { 0, 1L << 31 } };
+        var ex = Assert.Throws<ModelLimitExceededException>(() => TensorDecoder.ReadHeader(huge, s_source));
+        Assert.Contains("[0, 2147483648]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("2,147,483,591", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReadHeader_HonoursAConfiguredTensorLimit()
     {
         var source = new ModelSource("m.onnx", null, new ModelLoadOptions { MaxTensorBytes = 16 });
