@@ -328,7 +328,8 @@ internal sealed class ConstantFolder
             }
 
             dims[i] = d;
-            known *= d;
+            known = Shapes.NonEmptyProduct([known, d]); // saturates: [2^62 + 1, 4] must not wrap around to 4
+            known = d == 0 ? 0 : known;
         }
 
         if (inferred >= 0)
@@ -342,6 +343,7 @@ internal sealed class ConstantFolder
             throw Source.Invalid($"node {Attributes.NodeLabel(node)}: cannot reshape {data.Count} elements {Shapes.Format(data.Dims)} to {Shapes.Format(shape)}.");
         }
 
+        CheckSize(node, dims);
         return data.WithDims(dims);
     }
 

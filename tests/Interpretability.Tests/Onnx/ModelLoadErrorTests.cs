@@ -321,6 +321,24 @@ public class ModelLoadErrorTests
         Assert.Contains(Interpretability.Onnx.Shapes.Format(dims), ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, new long[] { (1L << 62) + 1, 4 })]
+    [InlineData(1, new long[] { 1L << 62, 0 })]
+    public void GetWeights_RefusesAReshapeWhoseShapeOverflows(long allowZero, long[] shape)
+    {
+        // (2^62 + 1) * 4 wraps around to 4, the kernel's element count; and with allowzero an empty
+        // value can take any dims. Both made Tensor.Create throw ArgumentOutOfRangeException.
+        var model = Model(Graph(
+            [Node("Reshape", ["W"], ["R"], "reshape", Ints("shape", shape), Int("allowzero", allowZero)), Node("Mul", ["x", "R"], ["y"], "scale")],
+            [allowZero == 0 ? Floats("W", [4], [1, 2, 3, 4]) : Floats("W", [0], [])],
+            [Value("x", 1)],
+            [Value("y")]));
+        using var loaded = Load(model);
+
+        Assert.ThrowsAny<InvalidModelException>(() => loaded.Layers[0].GetWeights());
+        Assert.Contains("scale (Mul)", loaded.Summary(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {
