@@ -147,6 +147,11 @@ internal static class LayerFactory
         {
             case "Conv" when IsConstant(graph, node, 1) && folder.DimsOf(node.Input[1]) is { Length: 4 } kernel:
                 var options = ReadConvolutionOptions(node, source);
+                if (kernel[1] * options.Group > int.MaxValue)
+                {
+                    throw source.Invalid($"node {Attributes.NodeLabel(node)}: group {options.Group:N0} times the kernel's {kernel[1]:N0} input channels per group is beyond {int.MaxValue:N0} input channels.");
+                }
+
                 if (Attributes.GetInts(node, "kernel_shape", 2, source) is { } kernelShape && (kernelShape[0] != kernel[2] || kernelShape[1] != kernel[3]))
                 {
                     throw source.Invalid($"node {Attributes.NodeLabel(node)}: kernel_shape {Shapes.Format(kernelShape)} disagrees with the kernel's dims {Shapes.Format(kernel)}.");

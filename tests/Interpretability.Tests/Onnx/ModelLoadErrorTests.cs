@@ -340,6 +340,18 @@ public class ModelLoadErrorTests
     }
 
     [Fact]
+    public void Load_RefusesAGroupCountThatOverflowsTheInputChannels()
+    {
+        // A kernel [1, 2, 1, 1] with group 2^30 claims 2^31 input channels, beyond int.
+        var model = Conv([1, 2], [1, 2, 1, 1], attributes: Int("group", 1L << 30));
+
+        var ex = Fails<InvalidModelException>(model.ToByteArray());
+
+        Assert.Contains("group", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("1,073,741,824", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(TestPaths.Output("missing"), "nothing.onnx")));
