@@ -16,7 +16,8 @@ internal sealed class ConstantFolder
 
     public ConstantFolder(OnnxGraph graph) => _graph = graph;
 
-    private ModelSource Source => _graph.Source;
+    /// <summary>The model the constants belong to, for error messages.</summary>
+    public ModelSource Source => _graph.Source;
 
     /// <summary>The value named <paramref name="name"/>, which must be of kind <see cref="ValueKind.Constant"/>.</summary>
     public ConstValue Evaluate(string name) => Evaluate(name, 0, new Dictionary<string, ConstValue>(StringComparer.Ordinal));

@@ -53,6 +53,9 @@ internal abstract class WeightSource
             }
 
             var axisLength = axis < dims.Length ? dims[axis] : 1;
+            Check(scale, scales);
+            Check(zeroPoint, zeros);
+            Check(extraScale, extras);
             var result = new float[values.Length];
             for (var i = 0; i < values.Length; i++)
             {
@@ -62,6 +65,15 @@ internal abstract class WeightSource
             }
 
             return ConstValue.FromFloats(OnnxDataType.Float, dims, result);
+
+            // One value for the whole tensor, or one per channel along the axis.
+            void Check(string? what, float[]? parameters)
+            {
+                if (parameters is not null && parameters.Length != 1 && parameters.Length != axisLength && values.Length > 0)
+                {
+                    throw folder.Source.Invalid($"quantized weight '{name}' {Shapes.Format(dims)}: '{what}' has {parameters.Length} values; 1 or {axisLength} (one per channel along axis {axis}) were expected.");
+                }
+            }
         }
 
         private static float Pick(float[]? values, int channel, float fallback) =>

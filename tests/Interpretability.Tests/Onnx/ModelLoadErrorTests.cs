@@ -352,6 +352,26 @@ public class ModelLoadErrorTests
     }
 
     [Fact]
+    public void GetWeights_RefusesPerChannelScalesOfTheWrongLength()
+    {
+        // A QLinearConv kernel of 5 output channels with 3 scales: IndexOutOfRangeException before.
+        var model = Model(Graph(
+            [Node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["y"], "qconv")],
+            [
+                Floats("xs", [], [1]), Raw("xz", OnnxDataType.UInt8, [], [0]), Raw("w", OnnxDataType.UInt8, [5, 1, 1, 1], [1, 2, 3, 4, 5]),
+                Floats("ws", [3], [1, 2, 3]), Raw("wz", OnnxDataType.UInt8, [], [0]), Floats("ys", [], [1]), Raw("yz", OnnxDataType.UInt8, [], [0]),
+            ],
+            [Value("x", OnnxDataType.UInt8, 1, 1, 3, 3)],
+            [Value("y")]));
+        using var loaded = Load(model);
+
+        var ex = Assert.Throws<InvalidModelException>(() => loaded.Layers[0].GetWeights());
+
+        Assert.Contains("'ws' has 3 values", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("1 or 5", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(TestPaths.Output("missing"), "nothing.onnx")));
