@@ -23,7 +23,8 @@ public sealed partial class Model
     /// <summary>Runs the model once, as ONNX Runtime would, and returns its first output (the predictions).</summary>
     /// <param name="input">
     /// The input as the model declares it, <c>[N, C, H, W]</c> for a CNN, or one example without the
-    /// batch axis (<c>[C, H, W]</c>), which is then a batch of one.
+    /// batch axis (<c>[C, H, W]</c>), which is then a batch of one. A scalar (rank 0) input is given
+    /// as a tensor of one element, <c>[1]</c>.
     /// </param>
     /// <returns>A new tensor, with the batch axis.</returns>
     /// <exception cref="ArgumentException">The input's rank or a fixed dimension disagrees with <see cref="Input"/>; the message gives both shapes.</exception>
@@ -205,6 +206,11 @@ public sealed partial class Model
         if (declared.Shape is not { } expected)
         {
             return lengths;
+        }
+
+        if (expected.Count == 0 && lengths is [1])
+        {
+            return []; // a Tensor<float> has rank 1 or more: a scalar input is given as one element
         }
 
         if (lengths.Length == expected.Count - 1 && expected.Count > 1 && expected[0] is null or 1)

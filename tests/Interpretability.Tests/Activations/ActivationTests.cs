@@ -150,6 +150,20 @@ public class ActivationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_FeedsAOneElementTensorToAScalarInput()
+    {
+        // A Tensor<float> has rank 1 or more, so a model with a rank-0 input could not be run at all.
+        var proto = Model(Graph([Node("Neg", ["x"], ["y"], "negate")], inputs: [Value("x")], outputs: [Value("y")]));
+        using var model = Load(proto);
+
+        var result = model.Run(Tensor.Create([2.5f], [1]));
+
+        Assert.Equal([-2.5f], result.ToArray());
+        Assert.Equal([1], result.Lengths.ToArray());
+        Assert.Throws<ArgumentException>(() => model.Run(Tensor.Create([1f, 2f], [2])));
+    }
+
+    [Fact]
     public void Run_RejectsANonFloatInput()
     {
         using var model = Model.Load(Path.Combine(TestPaths.Data("onnx-backend"), "node", "test_maxpool_2d_uint8", "model.onnx"));
