@@ -372,6 +372,60 @@ public class ModelLoadErrorTests
     }
 
     [Fact]
+    public void Load_AcceptsNaNAndInfinityHalfWeightsAndRendersThem()
+    {
+        // Half NaN (0x7E00), +Inf (0x7C00), -Inf (0xFC00) and 1 (0x3C00) as a FLOAT16 kernel.
+        var model = Conv([], [1, 1, 2, 2]);
+        model.Graph.Initializer[0] = Raw("W", OnnxDataType.Float16, [1, 1, 2, 2], [0x00, 0x7E, 0x00, 0x7C, 0x00, 0xFC, 0x00, 0x3C]);
+        using var loaded = Load(model);
+
+        var kernel = loaded.Layers[0].GetWeights().Kernel;
+        var figure = Render.KernelGrid(kernel, RenderOptions.Default with { Scale = 1, ShowValues = false, Colormap = Colormap.Gray });
+
+        Assert.True(float.IsNaN(kernel[0, 0, 0, 0]));
+        Assert.Equal([float.PositiveInfinity, float.NegativeInfinity, 1f], kernel.ToArray()[1..]);
+        Assert.Contains(Enumerable.Range(0, figure.Width * figure.Height), i => figure.Pixels[(i * 4)..((i * 4) + 3)].SequenceEqual(new byte[] { 255, 0, 255 }));
+    }
+
+    [Theory]
+    [InlineData(99, "data type 99")]
+    [InlineData(23, "FLOAT4E2M1")]
+    [InlineData(25, "UINT2")]
+    [InlineData(8, "STRING")]
+    public void Load_RefusesAWeightOfAnUnknownOrUnreadableDataTypeByName(int type, string name)
+    {
+        var model = Conv([1, 2, 3, 4], [1, 1, 2, 2]);
+        model.Graph.Initializer[0].DataType = type;
+
+        var ex = Fails<UnsupportedModelException>(model.ToByteArray());
+
+        Assert.Contains("'W'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(name, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, "both in raw_data and in a typed field")]
+    [InlineData(false, "has no values")]
+    public void Load_RefusesAWeightWithBothOrNeitherValueFields(bool both, string expected)
+    {
+        var model = Conv([1, 2, 3, 4], [1, 1, 2, 2]);
+        var weight = model.Graph.Initializer[0];
+        if (both)
+        {
+            weight.FloatData.Add([1, 2, 3, 4]);
+        }
+        else
+        {
+            weight.ClearRawData();
+        }
+
+        var ex = Fails<InvalidModelException>(model.ToByteArray());
+
+        Assert.Contains("'W' [1, 1, 2, 2] FLOAT", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(TestPaths.Output("missing"), "nothing.onnx")));

@@ -55,6 +55,26 @@ public class TensorDecoderTests
         Assert.True(float.IsNaN(Decode(OnnxBuilder.Raw("t", type, [1], [bits]))[0]));
     }
 
+    [Theory]
+    [InlineData(OnnxDataType.Float16, 0x7C00, float.PositiveInfinity)]
+    [InlineData(OnnxDataType.Float16, 0xFC00, float.NegativeInfinity)]
+    [InlineData(OnnxDataType.Float16, 0x7E00, float.NaN)] // quiet NaN
+    [InlineData(OnnxDataType.Float16, 0x7C01, float.NaN)] // signalling NaN
+    [InlineData(OnnxDataType.Float16, 0xFFFF, float.NaN)] // negative NaN, all payload bits set
+    [InlineData(OnnxDataType.Float16, 0x7BFF, 65504f)] // the largest finite half
+    [InlineData(OnnxDataType.BFloat16, 0x7F80, float.PositiveInfinity)]
+    [InlineData(OnnxDataType.BFloat16, 0xFF80, float.NegativeInfinity)]
+    [InlineData(OnnxDataType.BFloat16, 0x7FC1, float.NaN)]
+    public void ToFloats_DecodesHalfNaNAndInfinityPayloadsAsNaNAndInfinity(OnnxDataType type, int bits, float expected)
+    {
+        // A NaN or infinite weight is a value, not a broken file: it loads, and renders as RenderOptions documents.
+        var raw = OnnxBuilder.Raw("t", type, [1], BitConverter.GetBytes((ushort)bits));
+        var typed = new TensorProto { Name = "t", DataType = (int)type, Dims = { 1 }, Int32Data = { bits } };
+
+        Assert.Equal(expected, Decode(raw)[0]);
+        Assert.Equal(expected, Decode(typed)[0]);
+    }
+
     [Fact]
     public void ToFloats_UnpacksFourBitIntegersLowNibbleFirst()
     {
