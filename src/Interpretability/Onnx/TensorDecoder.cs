@@ -15,7 +15,9 @@ namespace Interpretability.Onnx;
 /// packed two per byte, low nibble first), the typed field for the type, or external data.
 /// Typed fields: FLOAT in float_data; INT32, INT16, INT8, UINT16, UINT8, BOOL, and the bit patterns
 /// of FLOAT16, BFLOAT16 and the FLOAT8 types in int32_data (4-bit types: one packed byte per
-/// int32); INT64 in int64_data; DOUBLE in double_data; UINT32 and UINT64 in uint64_data.
+/// int32), each within what its type holds (0 to 65535 for a half's bits, -128 to 127 for INT8,
+/// ...); INT64 in int64_data; DOUBLE in double_data; UINT32 and UINT64 in uint64_data. NaN and
+/// infinity bit patterns are values like any other and decode to NaN and ±Inf.
 /// </remarks>
 internal static class TensorDecoder
 {
@@ -338,6 +340,11 @@ internal static class TensorDecoder
 
         if (actual == expectedCount)
         {
+            if (storage == Storage.Int32Data)
+            {
+                CheckInt32Range(tensor, header, source);
+            }
+
             return storage;
         }
 
@@ -352,6 +359,35 @@ internal static class TensorDecoder
         }
 
         throw source.Invalid($"tensor {header.Describe()}: {field} holds {actual:N0} values but its dims need {expectedCount:N0}.");
+    }
+
+    /// <summary>
+    /// int32_data holds the values of the narrow integer types and the bit patterns of the narrow
+    /// float types (one packed byte per int32 for 4-bit types). A value the type cannot hold is not a
+    /// truncation to guess at: as ONNX Runtime does for FLOAT16 ("data overflow"), it is refused. NaN
+    /// and infinity bit patterns (0x7C00, 0x7E00, ...) are in range and decode as NaN and ±Inf.
+    /// </summary>
+    private static void CheckInt32Range(TensorProto tensor, TensorHeader header, ModelSource source)
+    {
+        var (low, high, what) = header.Type switch
+        {
+            OnnxDataType.Float16 or OnnxDataType.BFloat16 => (0, ushort.MaxValue, "a 16-bit pattern"),
+            OnnxDataType.UInt16 => (0, ushort.MaxValue, "a UINT16"),
+            OnnxDataType.Int16 => (short.MinValue, short.MaxValue, "an INT16"),
+            OnnxDataType.Int8 => (sbyte.MinValue, sbyte.MaxValue, "an INT8"),
+            OnnxDataType.UInt8 => (0, byte.MaxValue, "a UINT8"),
+            OnnxDataType.Float8E4M3FN or OnnxDataType.Float8E4M3FNUZ or OnnxDataType.Float8E5M2 or OnnxDataType.Float8E5M2FNUZ => (0, byte.MaxValue, "an 8-bit pattern"),
+            OnnxDataType.Int4 or OnnxDataType.UInt4 => (0, byte.MaxValue, "a byte of two packed 4-bit values"),
+            _ => (int.MinValue, int.MaxValue, string.Empty), // INT32 holds any int32; BOOL is true when not 0
+        };
+        var data = tensor.Int32Data;
+        for (var i = 0; i < data.Count; i++)
+        {
+            if (data[i] < low || data[i] > high)
+            {
+                throw source.Invalid($"tensor {header.Describe()}: int32_data[{i}] is {data[i]}, which is not {what} ({low} to {high}).");
+            }
+        }
     }
 
     private static void ConvertInt32Data(TensorProto tensor, TensorHeader header, float[] values)

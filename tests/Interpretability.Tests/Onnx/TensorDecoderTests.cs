@@ -75,6 +75,34 @@ public class TensorDecoderTests
         Assert.Equal(expected, Decode(typed)[0]);
     }
 
+    [Theory]
+    [InlineData(OnnxDataType.Float16, 65536)]
+    [InlineData(OnnxDataType.Float16, -1)]
+    [InlineData(OnnxDataType.BFloat16, 0x1_7F80)]
+    [InlineData(OnnxDataType.UInt16, 65536)]
+    [InlineData(OnnxDataType.Int16, 32768)]
+    [InlineData(OnnxDataType.Int8, 128)]
+    [InlineData(OnnxDataType.Int8, -129)]
+    [InlineData(OnnxDataType.UInt8, 256)]
+    [InlineData(OnnxDataType.UInt8, -1)]
+    [InlineData(OnnxDataType.Float8E4M3FN, 256)]
+    [InlineData(OnnxDataType.Float8E5M2, -1)]
+    [InlineData(OnnxDataType.Int4, 256)] // int32_data holds one packed byte per value pair
+    public void ValidateStorage_RefusesInt32DataOutsideWhatTheTypeHolds(OnnxDataType type, int value)
+    {
+        // int32_data carries the bit patterns of the narrow types; anything beyond them is not one.
+        // ONNX Runtime refuses such float16 values ("data overflow") rather than truncating them.
+        var tensor = new TensorProto { Name = "w", DataType = (int)type, Dims = { 2 }, Int32Data = { 0, value } };
+        if (type == OnnxDataType.Int4)
+        {
+            tensor.Int32Data.RemoveAt(0);
+        }
+
+        var ex = Assert.Throws<InvalidModelException>(() => TensorDecoder.ValidateStorage(tensor, TensorDecoder.ReadHeader(tensor, s_source), s_source));
+        Assert.Contains("'w'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"int32_data[{(type == OnnxDataType.Int4 ? 0 : 1)}] is {value}", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ToFloats_UnpacksFourBitIntegersLowNibbleFirst()
     {
