@@ -80,6 +80,8 @@ public sealed partial class Model : IDisposable
 
     internal ConstantFolder Folder { get; }
 
+    internal ShapeInference InferredShapes => _shapes;
+
     /// <summary>Reads an ONNX model file. External data is read from the file's folder.</summary>
     /// <param name="path">The .onnx file.</param>
     /// <param name="options">Limits; <see cref="ModelLoadOptions.Default"/> when null.</param>

@@ -39,7 +39,9 @@ public sealed record ModelLoadOptions
 
     /// <summary>
     /// Largest single tensor that will be decoded, counted both as the bytes its data type stores and
-    /// as the bytes of its float copy. Also bounds external data reads.
+    /// as the bytes of its float copy. Also bounds external data reads, constants computed from
+    /// weights, and the activations ONNX Runtime is asked to compute: a model whose inferred
+    /// activation shapes exceed it even at batch 1 is refused before ONNX Runtime sees it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
     public long MaxTensorBytes

@@ -13,6 +13,13 @@ internal static class RuntimeModel
 {
     public static byte[] Build(Model model, IReadOnlyCollection<string> extraOutputs)
     {
+        // Shapes that would make ONNX Runtime allocate absurd memory are refused before it sees the model.
+        var limit = model.Source.Options.MaxTensorBytes;
+        if (model.InferredShapes.FindActivationBeyond(limit) is var (node, value, shape))
+        {
+            throw model.Source.Limit($"node {Attributes.NodeLabel(node)} computes '{value}' of shape [{string.Join(", ", shape)}], beyond the limit of {limit:N0} bytes as float even at batch 1 (ModelLoadOptions.MaxTensorBytes); ONNX Runtime is not asked to run it.");
+        }
+
         var proto = model.Proto.Clone();
         InlineExternalData(proto.Graph, model.Source, depth: 0);
         var existing = proto.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);

@@ -216,6 +216,23 @@ internal sealed class ShapeInference
             case "Pad":
                 InferPad(node, x);
                 break;
+            case "ConstantOfShape":
+                if (ValuesOf(node, 0) is { } target)
+                {
+                    Set(node, target);
+                }
+
+                break;
+            case "Expand":
+                InferExpand(node, x, ValuesOf(node, 1));
+                break;
+            case "Tile":
+                if (x is not null && IntsFromInputOrAttr(node, 1, "repeats") is { } repeats && repeats.Length == x.Length)
+                {
+                    Set(node, [.. x.Select((d, i) => d.Value is long v && repeats[i] >= 0 ? (Dim)Saturating(v, repeats[i]) : Dim.Unknown)]);
+                }
+
+                break;
             case "Shape":
                 if (x is not null)
                 {
@@ -535,7 +552,71 @@ internal sealed class ShapeInference
             return;
         }
 
-        Set(node, [.. x.Select((d, i) => d.Value is long v ? (Dim)(v + pads[i] + pads[i + x.Length]) : d)]);
+        Set(node, [.. x.Select((d, i) => d.Value is long v ? (Dim)SaturatingSum(v, pads[i], pads[i + x.Length]) : d)]);
+    }
+
+    /// <summary>Expand broadcasts the input and the target shape against each other, from the right.</summary>
+    private void InferExpand(NodeProto node, Dim[]? x, Dim[]? target)
+    {
+        if (x is null || target is null)
+        {
+            return;
+        }
+
+        var rank = Math.Max(x.Length, target.Length);
+        var result = new Dim[rank];
+        for (var i = 0; i < rank; i++)
+        {
+            var a = i - (rank - x.Length) is var ia and >= 0 ? x[ia] : 1;
+            var b = i - (rank - target.Length) is var ib and >= 0 ? target[ib] : 1;
+            result[i] = a.Value == 1 ? b : b.Value == 1 || a == b ? a : Dim.Unknown;
+        }
+
+        Set(node, result);
+    }
+
+    private static long Saturating(long a, long b) => a == 0 || b == 0 ? 0 : a > long.MaxValue / b ? long.MaxValue : a * b;
+
+    private static long SaturatingSum(long a, long b, long c)
+    {
+        var sum = (Int128)a + b + c;
+        return sum > long.MaxValue ? long.MaxValue : sum < long.MinValue ? long.MinValue : (long)sum;
+    }
+
+    /// <summary>
+    /// The first value of the main graph whose inferred shape, with its unknown dimensions (the batch,
+    /// typically) taken as 1, holds more than <paramref name="maxBytes"/> as float: what ONNX Runtime
+    /// would be asked to allocate at the least. Null when every inferred shape fits.
+    /// </summary>
+    public (NodeProto Node, string Value, Dim[] Shape)? FindActivationBeyond(long maxBytes)
+    {
+        foreach (var index in _graph.Order)
+        {
+            var node = _graph.Graph.Node[index];
+            foreach (var output in node.Output)
+            {
+                if (output.Length == 0 || !_shapes.TryGetValue(output, out var shape))
+                {
+                    continue;
+                }
+
+                long elements = 1;
+                foreach (var d in shape)
+                {
+                    if (d.Value is long v and > 0)
+                    {
+                        elements = Saturating(elements, v);
+                    }
+                }
+
+                if (elements > maxBytes / sizeof(float))
+                {
+                    return (node, output, shape);
+                }
+            }
+        }
+
+        return null;
     }
 
     private void InferGather(NodeProto node, Dim[]? x)

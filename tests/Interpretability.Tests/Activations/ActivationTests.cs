@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using Interpretability.Onnx.Schema;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;
 using static Interpretability.Tests.Onnx.OnnxBuilder;
@@ -182,6 +183,71 @@ public class ActivationTests(ITestOutputHelper output)
 
         Assert.Contains("NoSuchOperator", ex.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<OnnxRuntimeException>(ex.InnerException);
+    }
+
+    /// <summary>Models whose activation would take terabytes (or overflow ONNX Runtime's size arithmetic) for x [1, 1, 2, 2].</summary>
+    private static ModelProto AbsurdActivation(string node) => node switch
+    {
+        "pad" => Model(Graph([Node("Pad", ["x"], ["y"], "pad", Ints("pads", 0, 0, 0, 0, 0, 0, 1 << 30, 1 << 30))], inputs: [Value("x", 1, 1, 2, 2)], outputs: [Value("y")]), opset: 10),
+        "expand" => Model(Graph([Node("Expand", ["x", "s"], ["y"], "expand")], [Int64s("s", [4], [100_000, 100_000, 100_000, 2])], [Value("x", 1, 1, 2, 2)], [Value("y")])),
+        "tile" => Model(Graph([Node("Tile", ["x", "r"], ["y"], "tile")], [Int64s("r", [4], [1, 1, 1 << 20, 1 << 20])], [Value("x", 1, 1, 2, 2)], [Value("y")])),
+        _ => Model(Graph(
+            [Node("ConstantOfShape", ["s"], ["c"], "constantofshape"), Node("Add", ["x", "c"], ["y"], "add")],
+            [Int64s("s", [4], [1L << 20, 1L << 20, 2, 2])],
+            [Value("x", 1, 1, 2, 2)],
+            [Value("y")])),
+    };
+
+    [Theory]
+    [InlineData("pad")]
+    [InlineData("expand")]
+    [InlineData("tile")]
+    [InlineData("constantofshape")]
+    public void Run_RefusesAnActivationBeyondTheTensorLimitBeforeOnnxRuntimeSeesTheModel(string node)
+    {
+        using var model = Load(AbsurdActivation(node));
+
+        var ex = Assert.Throws<ModelLimitExceededException>(() => model.Run(Tensor.Create(new float[4], [1, 1, 2, 2])));
+
+        Assert.Null(ex.InnerException); // refused by the library's own shape check, not by ONNX Runtime
+        Assert.Contains($"'{node}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxTensorBytes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_WrapsOnnxRuntimesAllocationFailureWhereTheShapeDependsOnTheInput()
+    {
+        // The target shape is the input's values, known only when the model runs: ONNX Runtime's
+        // refusal to allocate 10^15 floats comes back as ModelExecutionException with its message.
+        var proto = Model(Graph(
+            [Node("Cast", ["x"], ["s"], "to_int64", Int("to", 7)), Node("Expand", ["x", "s"], ["y"], "expand")],
+            inputs: [Value("x", 3)],
+            outputs: [Value("y")]));
+        using var model = Load(proto);
+
+        var ex = Assert.Throws<ModelExecutionException>(() => model.Run(Tensor.Create([100_000f, 100_000f, 100_000f], [3])));
+
+        Assert.Contains("expand", ex.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<OnnxRuntimeException>(ex.InnerException);
+    }
+
+    [Theory]
+    [InlineData(-1L, "Missing opset")]
+    [InlineData(1000L, "1000")]
+    public void Run_WrapsOnnxRuntimesRefusalOfAMissingOrUnknownOpset(long opset, string expected)
+    {
+        var proto = Model(Graph([Node("Relu", ["x"], ["y"], "relu")], inputs: [Value("x", 1, 4)], outputs: [Value("y", 1, 4)]), opset: opset);
+        if (opset < 0)
+        {
+            proto.OpsetImport.Clear();
+        }
+
+        using var model = Load(proto);
+
+        var ex = Assert.Throws<ModelExecutionException>(() => model.Run(Tensor.Create(new float[4], [1, 4])));
+
+        Assert.Contains("refused the model", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
