@@ -76,7 +76,11 @@ public sealed partial class Model
         return GetActivations(input, layerNames.Select(GetLayer).ToArray());
     }
 
-    /// <summary>Runs a model with several inputs once and returns the outputs of the given layers (all layers when null).</summary>
+    /// <summary>
+    /// Runs a model with several inputs once and returns the outputs of the given layers (all layers
+    /// when null). A layer whose node writes no value (every output omitted) has no activation and is
+    /// left out of the result.
+    /// </summary>
     /// <param name="inputs">One tensor per model input, by input name.</param>
     /// <param name="layers">Layers of this model, or null for all.</param>
     /// <returns>The activations, keyed by layer, and the model's outputs.</returns>
@@ -96,7 +100,9 @@ public sealed partial class Model
             }
         }
 
-        var values = chosen.Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal).ToArray();
+        // A node whose outputs are all omitted is still a layer, but it writes no activation to read.
+        var writing = chosen.Where(l => l.Outputs.Count > 0 && l.Outputs[0].Length > 0).ToArray();
+        var values = writing.Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal).ToArray();
         var results = RunCore(inputs, values);
         var byValue = new Dictionary<string, Tensor<float>>(StringComparer.Ordinal);
         for (var i = 0; i < values.Length; i++)
@@ -106,7 +112,7 @@ public sealed partial class Model
 
         return new Interpretability.Activations(
             this,
-            chosen.ToDictionary(l => l, l => byValue[l.Outputs[0]]),
+            writing.ToDictionary(l => l, l => byValue[l.Outputs[0]]),
             [.. results.Take(Outputs.Count)]);
     }
 

@@ -165,6 +165,23 @@ public class ActivationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GetActivations_OfALayerThatWritesNoValueIsNotAnIndexError()
+    {
+        // Found by the fuzzer: one flipped bit removed GlobalMaxPool's output name, and reading the
+        // layer's first output threw IndexOutOfRangeException. ONNX Runtime refuses such a node.
+        var proto = Model(Graph(
+            [Node("Relu", ["x"], ["y"], "relu"), Node("GlobalMaxPool", ["x"], [], "pool")],
+            inputs: [Value("x", 1, 1, 2, 2)],
+            outputs: [Value("y", 1, 1, 2, 2)]));
+        using var model = Load(proto);
+        var input = Tensor.Create(new float[4], [1, 1, 2, 2]);
+
+        Assert.Equal([], model.Layers[1].Outputs);
+        Assert.Throws<ModelExecutionException>(() => model.GetActivations(input));
+        Assert.Throws<ModelExecutionException>(() => model.GetActivations(input, model.Layers[1]));
+    }
+
+    [Fact]
     public void Run_RejectsANonFloatInput()
     {
         using var model = Model.Load(Path.Combine(TestPaths.Data("onnx-backend"), "node", "test_maxpool_2d_uint8", "model.onnx"));
