@@ -90,13 +90,19 @@ public sealed partial class Model
     public Activations GetActivations(IReadOnlyDictionary<string, Tensor<float>> inputs, IEnumerable<Layer>? layers = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var chosen = (layers ?? Layers).Distinct().OrderBy(l => l.Index).ToArray();
+        var given = (layers ?? Layers).Distinct().ToArray();
+        if (given.Contains(null))
+        {
+            ThrowHelper.ThrowArgument(nameof(layers), "A layer in the list is null.");
+        }
+
+        var chosen = given.OrderBy(l => l.Index).ToArray();
         Interpretability.Activations.ThrowIfEmpty(chosen.Length);
         foreach (var layer in chosen)
         {
-            if (layer is null || layer.Index >= Layers.Count || !ReferenceEquals(Layers[layer.Index], layer))
+            if (layer.Index >= Layers.Count || !ReferenceEquals(Layers[layer.Index], layer))
             {
-                ThrowHelper.ThrowArgument(nameof(layers), $"Layer '{layer?.Name}' does not belong to this model.");
+                ThrowHelper.ThrowArgument(nameof(layers), $"Layer '{layer.Name}' does not belong to this model.");
             }
         }
 

@@ -148,6 +148,7 @@ public class ActivationTests(ITestOutputHelper output)
         using var second = Model.Load(LectureModel);
 
         Assert.Throws<ArgumentException>(() => first.GetActivations(Tensor.Create(new float[784], [1, 1, 28, 28]), second.Layers[0]));
+        Assert.Equal("layers", Assert.Throws<ArgumentException>(() => first.GetActivations(Tensor.Create(new float[784], [1, 1, 28, 28]), first.Layers[0], null!)).ParamName);
     }
 
     [Fact]
