@@ -61,7 +61,13 @@ public sealed record ModelLoadOptions
     /// <summary>How ONNX Runtime runs the model when activations are read (threads, optimization, execution providers).</summary>
     public RuntimeOptions Runtime { get; init; } = RuntimeOptions.Default;
 
-    /// <summary>Most nodes the main graph may have.</summary>
+    /// <summary>
+    /// Most nodes the model may have, its subgraphs included. Every other list in the file
+    /// (tensors, attributes, value declarations, shape dimensions, unknown fields, ...) is held to the
+    /// same count. All are counted from the raw bytes before the protobuf parser runs, so a small
+    /// file of millions of empty entries, each a hundred bytes or more once parsed, is refused
+    /// without allocating them.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
     public int MaxNodes
     {

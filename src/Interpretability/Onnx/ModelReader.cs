@@ -69,6 +69,8 @@ internal static class ModelReader
             throw source.Invalid("the model is empty (0 bytes).");
         }
 
+        // Millions of two-byte entries would cost gigabytes as parsed objects: count them first.
+        MessageCounter.Check(bytes.AsSpan(offset, count), source);
         using var stream = new MemoryStream(bytes, offset, count, writable: false);
         var input = CodedInputStream.CreateWithLimits(stream, count, source.Options.MaxNestingDepth);
         try
