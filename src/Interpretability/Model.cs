@@ -215,7 +215,10 @@ public sealed partial class Model : IDisposable
     }
 
     /// <summary>
-    /// Releases the ONNX Runtime sessions this model created. Runs already in progress on other
+    /// Releases the ONNX Runtime sessions this model created (at most two: one for
+    /// <see cref="Run(System.Numerics.Tensors.Tensor{float})"/>, one for every
+    /// <see cref="GetActivations(System.Numerics.Tensors.Tensor{float})"/> call, whatever the layers asked
+    /// for). Runs already in progress on other
     /// threads finish first (the sessions are released when the last one ends); later runs throw
     /// <see cref="ObjectDisposedException"/>. Layers and weights stay readable.
     /// </summary>

@@ -4,34 +4,43 @@ namespace Interpretability;
 
 /// <summary>
 /// One ONNX Runtime session over the model with a fixed set of extra graph outputs, created once
-/// and reused for every run that asks for the same outputs. Runs are thread-safe.
+/// and reused for every run; each run fetches the outputs it needs. Runs are thread-safe.
 /// </summary>
 internal sealed class ActivationSession : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
+    private readonly RunOptions _runOptions;
 
-    public ActivationSession(Model model, IReadOnlyList<string> outputs)
+    public ActivationSession(Model model, IReadOnlyCollection<string> extraOutputs)
     {
-        OutputNames = [.. outputs];
-        var bytes = RuntimeModel.Build(model, outputs);
-        using var options = CreateOptions(model.Source.Options.Runtime);
+        // Native objects are made only once everything that can fail before them has succeeded.
+        var bytes = RuntimeModel.Build(model, extraOutputs);
+        using (var options = CreateOptions(model.Source.Options.Runtime))
+        {
+            try
+            {
+                _session = new InferenceSession(bytes, options);
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                throw new ModelExecutionException(model.Source.Describe($"ONNX Runtime refused the model: {ex.Message}"), ex);
+            }
+        }
+
         try
         {
-            _session = new InferenceSession(bytes, options);
+            _runOptions = new RunOptions();
         }
-        catch (OnnxRuntimeException ex)
+        catch
         {
-            _runOptions.Dispose();
-            throw new ModelExecutionException(model.Source.Describe($"ONNX Runtime refused the model: {ex.Message}"), ex);
+            _session.Dispose();
+            throw;
         }
     }
 
-    /// <summary>The values this session returns, in order.</summary>
-    public string[] OutputNames { get; }
-
-    public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs) =>
-        _session.Run(_runOptions, inputNames, inputs, OutputNames);
+    /// <summary>Runs once and returns the values named in <paramref name="outputNames"/> (graph outputs of this session), in that order.</summary>
+    public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames) =>
+        _session.Run(_runOptions, inputNames, inputs, outputNames);
 
     public void Dispose()
     {

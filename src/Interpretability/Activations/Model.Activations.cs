@@ -10,7 +10,10 @@ namespace Interpretability;
 /// <summary>Running the model with ONNX Runtime to read what any layer computes.</summary>
 public sealed partial class Model
 {
-    private readonly ConcurrentDictionary<string, Lazy<ActivationSession>> _sessions = new(StringComparer.Ordinal);
+    // At most two sessions, whatever is asked: the model as it is (for Run), and the model with every
+    // layer's output added (for GetActivations, which fetches the ones it needs). A session per set
+    // of layers made the process grow by a session for every new combination asked for.
+    private readonly ConcurrentDictionary<bool, Lazy<ActivationSession>> _sessions = new();
     private readonly Lock _lifetime = new();
     private int _inFlight;
 
@@ -128,10 +131,9 @@ public sealed partial class Model
         Enter();
         try
         {
-            var outputNames = Outputs.Select(o => o.Name).Concat(extraValues).ToArray();
-            var key = string.Join('\n', extraValues);
-            var session = _sessions.GetOrAdd(key, _ => new Lazy<ActivationSession>(() => new ActivationSession(this, outputNames))).Value;
-            return Execute(session, inputs);
+            var allLayers = extraValues.Length > 0;
+            var session = _sessions.GetOrAdd(allLayers, all => new Lazy<ActivationSession>(() => new ActivationSession(this, all ? LayerValues() : []))).Value;
+            return Execute(session, inputs, [.. Outputs.Select(o => o.Name).Concat(extraValues)]);
         }
         finally
         {
@@ -139,7 +141,11 @@ public sealed partial class Model
         }
     }
 
-    private unsafe Tensor<float>[] Execute(ActivationSession session, IReadOnlyDictionary<string, Tensor<float>> inputs)
+    /// <summary>The value every layer writes (its first output), once each.</summary>
+    private string[] LayerValues() =>
+        [.. Layers.Where(l => l.Outputs.Count > 0 && l.Outputs[0].Length > 0).Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal)];
+
+    private unsafe Tensor<float>[] Execute(ActivationSession session, IReadOnlyDictionary<string, Tensor<float>> inputs, string[] fetch)
     {
         foreach (var name in inputs.Keys)
         {
@@ -172,7 +178,7 @@ public sealed partial class Model
             IDisposableReadOnlyCollection<OrtValue> results;
             try
             {
-                results = session.Run(names, values);
+                results = session.Run(names, values, fetch);
             }
             catch (OnnxRuntimeException ex)
             {
@@ -185,7 +191,7 @@ public sealed partial class Model
                 var index = 0;
                 foreach (var result in results)
                 {
-                    tensors[index] = ToTensor(result, session.OutputNames[index]);
+                    tensors[index] = ToTensor(result, fetch[index]);
                     index++;
                 }
 
