@@ -84,8 +84,12 @@ public sealed class LayerWeights : IReadOnlyList<Tensor<float>>
         var height = (int)lengths[2];
         var width = (int)lengths[3];
         var values = new float[height * width];
-        var source = weights.GetSpan([kernel, channel, 0, 0], height * width);
-        source.CopyTo(values);
+        if (values.Length > 0)
+        {
+            // An empty kernel (kh or kw of 0) has no element at [kernel, channel, 0, 0] to start from.
+            weights.GetSpan([kernel, channel, 0, 0], values.Length).CopyTo(values);
+        }
+
         return Tensor.Create(values, [height, width]);
     }
 

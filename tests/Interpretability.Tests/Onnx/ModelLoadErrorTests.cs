@@ -426,6 +426,17 @@ public class ModelLoadErrorTests
     }
 
     [Fact]
+    public void Kernel2D_OfAnEmptyKernelIsEmpty()
+    {
+        // Found by the fuzzer: a Conv kernel [2, 2, 1, 0] holds nothing, and Kernel2D(0, 0) indexed it.
+        using var loaded = Load(Conv([], [2, 2, 1, 0]));
+
+        var slice = loaded.Layers[0].GetWeights().Kernel2D(0, 0);
+
+        Assert.Equal([1, 0], slice.Lengths.ToArray());
+    }
+
+    [Fact]
     public void Load_ReportsAMissingFileAsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => Model.Load(Path.Combine(TestPaths.Output("missing"), "nothing.onnx")));
