@@ -177,7 +177,7 @@ internal static class ModelMutator
     /// <summary>New dims with data of exactly the new size, so the tensor stays valid and the shapes around it do not.</summary>
     private static void Resize(TensorProto? tensor, Random random, List<string> log)
     {
-        if (tensor is null || tensor.DataType is < 1 or > 22 || tensor.DataType is 8 or 14 or 15)
+        if (tensor is null || tensor.DataType is < 1 or > 22 || tensor.DataType is 8 or 14 or 15 || tensor.Dims.Any(d => d is < 0 or > 4096))
         {
             return;
         }
