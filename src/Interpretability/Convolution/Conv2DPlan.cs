@@ -93,6 +93,9 @@ internal sealed partial class Conv2DPlan
     /// <summary>How this plan computes the layer.</summary>
     public Conv2DAlgorithm Algorithm { get; }
 
+    /// <summary>Threads a run may use: -1 (default) decides by the work size, 1 forces a single thread (benchmarks).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
     /// <summary>Blocks of <see cref="BlockChannels"/> output channels per group.</summary>
     private int Blocks => (GroupOutputs + BlockChannels - 1) / BlockChannels;
 

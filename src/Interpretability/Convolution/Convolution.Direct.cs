@@ -86,7 +86,13 @@ public static partial class Convolution
 
     /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry (ring, zero row, tables).</summary>
     internal static long PlaneScratchLength(in ConvGeometry g) =>
-        ((g.RowSpan + 1L) * g.SplitRowLength) + g.RowSpan + (2L * g.KernelWidth) + (2L * g.KernelHeight) + 8;
+        ((RingRows(g) + 1L) * g.SplitRowLength) + RingRows(g) + (2L * g.KernelWidth) + (2L * (g.KernelHeight + 3)) + 8;
+
+    /// <summary>Rows of the ring: the input rows of four consecutive output rows (<see cref="ConvolveRows4"/>) at unit vertical stride.</summary>
+    private static int RingRows(in ConvGeometry g) => g.RowSpan + 3;
+
+    /// <summary>Whether four output rows at once (<see cref="ConvolveRows4"/>) applies: unit vertical stride and dilation, kernel height 3, 5 or 7.</summary>
+    private static bool FourRows(in ConvGeometry g) => g.StrideY == 1 && g.DilationY == 1 && g.KernelHeight is 3 or 5 or 7;
 
     /// <summary>Convolves one plane at the widest SIMD width not above <paramref name="maxWidth"/> that fits the output row.</summary>
     internal static unsafe void ConvolvePlane(SimdWidth maxWidth, in ConvGeometry g, in PlaneArgs args, float* scratch)
@@ -135,11 +141,11 @@ public static partial class Convolution
         where TVec : struct
         where TKw : IKernelWidth
     {
-        int kh = g.KernelHeight, kw = g.KernelWidth, span = g.RowSpan;
+        int kh = g.KernelHeight, kw = g.KernelWidth, span = RingRows(g);
         bool direct = g.StrideX == 1 && g.PadLeft == 0 && g.PadRight == 0 && args.SourceColumnStride == 1;
         nint rowLength = (nint)g.SplitRowLength;
 
-        // Scratch layout: ring (span rows) | zero row | ring tags (int) | column offsets (nint) | row pointers.
+        // Scratch layout: ring (RingRows rows) | zero row | ring tags (int) | column offsets (nint) | row pointers (kh + 3).
         float* ring = scratch;
         float* zero = ring + (span * rowLength);
         int* tags = (int*)(zero + rowLength);
@@ -159,36 +165,72 @@ public static partial class Convolution
             columnOffsets[kx] = direct ? (nint)kx * g.DilationX : (nint)g.SplitColumnOffset(kx);
         }
 
-        for (int y = 0; y < g.OutputHeight; y++)
+        int y = 0;
+        if (FourRows(g))
+        {
+            for (; y + 4 <= g.OutputHeight; y += 4)
+            {
+                long firstRow = (long)y - g.PadTop;
+                for (int r = 0; r < kh + 3; r++)
+                {
+                    rows[r] = InputRow(g, args, firstRow + r, direct, ring, zero, tags, span, rowLength);
+                }
+
+                float* d = args.Destination + (y * args.DestinationRowStride);
+                switch (kh)
+                {
+                    case 3:
+                        ConvolveRows4<TOps, TVec, KernelHeight3>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
+                        break;
+                    case 5:
+                        ConvolveRows4<TOps, TVec, KernelHeight5>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
+                        break;
+                    default:
+                        ConvolveRows4<TOps, TVec, KernelHeight7>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
+                        break;
+                }
+            }
+        }
+
+        for (; y < g.OutputHeight; y++)
         {
             long firstRow = ((long)y * g.StrideY) - g.PadTop;
             for (int ky = 0; ky < kh; ky++)
             {
-                long iy = firstRow + ((long)ky * g.DilationY);
-                if ((ulong)iy >= (ulong)g.InputHeight)
-                {
-                    rows[ky] = zero;
-                }
-                else if (direct)
-                {
-                    rows[ky] = args.Source + ((nint)iy * args.SourceRowStride);
-                }
-                else
-                {
-                    int slot = (int)(iy % span);
-                    float* row = ring + (slot * rowLength);
-                    if (tags[slot] != iy)
-                    {
-                        FillSplitRow(g, args.Source + ((nint)iy * args.SourceRowStride), args.SourceColumnStride, row);
-                        tags[slot] = (int)iy;
-                    }
-
-                    rows[ky] = row;
-                }
+                rows[ky] = InputRow(g, args, firstRow + ((long)ky * g.DilationY), direct, ring, zero, tags, span, rowLength);
             }
 
             ConvolveRow<TOps, TVec, TKw>(rows, kh, kw, args.Kernel, columnOffsets, args.Destination + (y * args.DestinationRowStride), g.OutputWidth, args.Bias, args.Accumulate);
         }
+    }
+
+    /// <summary>
+    /// Input row <paramref name="iy"/> as the kernels read it: the shared zero row in the padding, the
+    /// source row itself in direct mode, otherwise its padded, stride-split copy in the ring (copied
+    /// the first time it is needed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float* InputRow(in ConvGeometry g, in PlaneArgs args, long iy, bool direct, float* ring, float* zero, int* tags, int ringRows, nint rowLength)
+    {
+        if ((ulong)iy >= (ulong)g.InputHeight)
+        {
+            return zero;
+        }
+
+        if (direct)
+        {
+            return args.Source + ((nint)iy * args.SourceRowStride);
+        }
+
+        int slot = (int)(iy % ringRows);
+        float* row = ring + (slot * rowLength);
+        if (tags[slot] != iy)
+        {
+            FillSplitRow(g, args.Source + ((nint)iy * args.SourceRowStride), args.SourceColumnStride, row);
+            tags[slot] = (int)iy;
+        }
+
+        return row;
     }
 
     /// <summary>Copies one input row into a zero-padded, stride-split row (only the data columns are written).</summary>
