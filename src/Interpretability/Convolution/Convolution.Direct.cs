@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -287,6 +288,7 @@ public static partial class Convolution
     {
         nint v = TOps.Count;
         nint n = width;
+        Debug.Assert(n >= v, "Rows narrower than a vector run at a narrower width (SimdWidths.ForRow).");
         TVec biasVector = TOps.Broadcast(bias);
 
         // A width that is not a multiple of the vector ends with a vector overlapping the previous

@@ -77,4 +77,81 @@ public class Convolve2DTests
             checkedCases++;
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public unsafe void ConvolvePlane_EveryKernelWidthVariantMatchesOracle(int lanes)
+    {
+        // The dispatcher sends kernel widths 3, 5, 7 to their unrolled variants; the looped variant must agree too.
+        var random = new Random(4);
+        foreach (int k in new[] { 3, 5, 7 })
+        {
+            foreach (var options in new[] { ConvolutionOptions.WithPadding(k / 2), new ConvolutionOptions { Strides = (2, 3), Dilations = (1, 2), Pads = (2, 0, 1, 3) } })
+            {
+                foreach (var unrolled in new[] { true, false })
+                {
+                    const int h = 23, w = 61;
+                    var image = Random(random, h * w);
+                    var kernel = Random(random, k * k);
+                    var g = new ConvGeometry(h, w, k, k, options);
+                    var output = new float[g.OutputHeight * g.OutputWidth];
+                    var scratch = new float[Interpretability.Convolution.PlaneScratchLength(g)];
+                    fixed (float* src = image)
+                    fixed (float* kp = kernel)
+                    fixed (float* dst = output)
+                    fixed (float* s = scratch)
+                    {
+                        var args = new Interpretability.Convolution.PlaneArgs { Source = src, SourceRowStride = w, SourceColumnStride = 1, Kernel = kp, Destination = dst, DestinationRowStride = g.OutputWidth, Bias = 0.125f };
+                        // Rows narrower than a vector are the dispatcher's job (SimdWidths.ForRow); here every row is wide enough.
+                        Assert.True(g.OutputWidth >= lanes);
+                        PlaneVariant((SimdWidth)lanes, k, unrolled, g, args, s);
+                    }
+
+                    var (expected, magnitude) = ConvolutionOracle.Conv2D(image, 1, 1, h, w, kernel, 1, k, k, [0.125f], options);
+                    AssertClose(expected, magnitude, output, $"{(SimdWidth)lanes} {k}x{k} unrolled={unrolled} {Describe(options)}");
+                }
+            }
+        }
+    }
+
+    private static unsafe void PlaneVariant(SimdWidth width, int k, bool unrolled, in ConvGeometry g, in Interpretability.Convolution.PlaneArgs args, float* scratch)
+    {
+        switch (width)
+        {
+            case SimdWidth.Vector512:
+                Plane<Interpretability.Convolution.Vector512Ops, System.Runtime.Intrinsics.Vector512<float>>(k, unrolled, g, args, scratch);
+                break;
+            case SimdWidth.Vector256:
+                Plane<Interpretability.Convolution.Vector256Ops, System.Runtime.Intrinsics.Vector256<float>>(k, unrolled, g, args, scratch);
+                break;
+            case SimdWidth.Vector128:
+                Plane<Interpretability.Convolution.Vector128Ops, System.Runtime.Intrinsics.Vector128<float>>(k, unrolled, g, args, scratch);
+                break;
+            default:
+                Plane<Interpretability.Convolution.ScalarOps, float>(k, unrolled, g, args, scratch);
+                break;
+        }
+    }
+
+    private static unsafe void Plane<TOps, TVec>(int k, bool unrolled, in ConvGeometry g, in Interpretability.Convolution.PlaneArgs args, float* scratch)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+    {
+        if (!unrolled)
+        {
+            Interpretability.Convolution.ConvolvePlane<TOps, TVec, Interpretability.Convolution.KernelWidthAny>(g, args, scratch);
+        }
+        else if (k == 3)
+        {
+            Interpretability.Convolution.ConvolvePlane<TOps, TVec, Interpretability.Convolution.KernelWidth3>(g, args, scratch);
+        }
+        else if (k == 5)
+        {
+            Interpretability.Convolution.ConvolvePlane<TOps, TVec, Interpretability.Convolution.KernelWidth5>(g, args, scratch);
+        }
+        else
+        {
+            Interpretability.Convolution.ConvolvePlane<TOps, TVec, Interpretability.Convolution.KernelWidth7>(g, args, scratch);
+        }
+    }
 }
