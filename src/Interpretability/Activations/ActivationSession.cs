@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Interpretability;
@@ -6,10 +7,16 @@ namespace Interpretability;
 /// One ONNX Runtime session over the model with a fixed set of extra graph outputs, created once
 /// and reused for every run that asks for the same outputs. Runs are thread-safe.
 /// </summary>
+/// <remarks>
+/// The first run for a given input shape lets ONNX Runtime allocate the outputs and records their
+/// shapes; later runs with that input shape hand ONNX Runtime the destination arrays, so the
+/// activations are written once, where the caller receives them, with no copy.
+/// </remarks>
 internal sealed class ActivationSession : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+    private readonly ConcurrentDictionary<string, long[][]?> _outputShapes = new(StringComparer.Ordinal);
 
     public ActivationSession(Model model, IReadOnlyList<string> outputs)
     {
@@ -30,8 +37,18 @@ internal sealed class ActivationSession : IDisposable
     /// <summary>The values this session returns, in order.</summary>
     public string[] OutputNames { get; }
 
+    /// <summary>Runs with outputs allocated by ONNX Runtime.</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs) =>
         _session.Run(_runOptions, inputNames, inputs, OutputNames);
+
+    /// <summary>Runs writing into the given outputs (one per <see cref="OutputNames"/>, of the recorded shapes).</summary>
+    public void Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<OrtValue> outputs) =>
+        _session.Run(_runOptions, inputNames, inputs, OutputNames, outputs);
+
+    /// <summary>The output shapes recorded for an input shape, when every output is a FLOAT tensor; null when they cannot be bound.</summary>
+    public bool TryGetOutputShapes(string inputKey, out long[][]? shapes) => _outputShapes.TryGetValue(inputKey, out shapes);
+
+    public void RecordOutputShapes(string inputKey, long[][]? shapes) => _outputShapes.TryAdd(inputKey, shapes);
 
     public void Dispose()
     {

@@ -62,6 +62,20 @@ public sealed partial class Model
         return GetActivations(new Dictionary<string, Tensor<float>> { [Input.Name] = input }, layers);
     }
 
+    /// <summary>
+    /// A reader that runs the model for the given layers again and again, writing their activations
+    /// into the same buffers each time (no allocation per run once warm): for a loop over a dataset.
+    /// </summary>
+    /// <param name="layers">Layers of this model; all layers when none are given.</param>
+    /// <returns>The reader; dispose it when done.</returns>
+    /// <exception cref="ArgumentException">A layer belongs to another model.</exception>
+    public ActivationReader CreateActivationReader(params IEnumerable<Layer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var list = layers.ToList();
+        return new ActivationReader(this, list.Count == 0 ? null : list);
+    }
+
     /// <summary>Runs the model once and returns the outputs of the layers with the given names.</summary>
     /// <param name="input">The input, as for <see cref="Run(Tensor{float})"/>.</param>
     /// <param name="layerNames">Names of layers (<see cref="Layer.Name"/>).</param>
@@ -85,7 +99,14 @@ public sealed partial class Model
     public Activations GetActivations(IReadOnlyDictionary<string, Tensor<float>> inputs, IEnumerable<Layer>? layers = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var chosen = (layers ?? Layers).Distinct().OrderBy(l => l.Index).ToArray();
+        var (chosen, values) = PlanActivations(layers);
+        return MakeActivations(chosen, values, RunCore(inputs, values));
+    }
+
+    /// <summary>The requested layers (checked to be this model's, in model order) and the distinct values they output.</summary>
+    internal (Layer[] Chosen, string[] Values) PlanActivations(IEnumerable<Layer>? layers)
+    {
+        var chosen = (layers ?? Layers).Distinct().OrderBy(l => l?.Index ?? -1).ToArray();
         Interpretability.Activations.ThrowIfEmpty(chosen.Length);
         foreach (var layer in chosen)
         {
@@ -95,8 +116,12 @@ public sealed partial class Model
             }
         }
 
-        var values = chosen.Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal).ToArray();
-        var results = RunCore(inputs, values);
+        return (chosen, chosen.Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal).ToArray());
+    }
+
+    /// <summary>Keys the run's results (the model's outputs, then the requested values) by layer.</summary>
+    internal Activations MakeActivations(Layer[] chosen, string[] values, Tensor<float>[] results)
+    {
         var byValue = new Dictionary<string, Tensor<float>>(StringComparer.Ordinal);
         for (var i = 0; i < values.Length; i++)
         {
@@ -110,7 +135,7 @@ public sealed partial class Model
     }
 
     /// <summary>Runs the model and returns its outputs followed by the requested values.</summary>
-    private Tensor<float>[] RunCore(IReadOnlyDictionary<string, Tensor<float>> inputs, string[] extraValues)
+    internal Tensor<float>[] RunCore(IReadOnlyDictionary<string, Tensor<float>> inputs, string[] extraValues, OutputBuffers? reuse = null)
     {
         Enter();
         try
@@ -118,7 +143,7 @@ public sealed partial class Model
             var outputNames = Outputs.Select(o => o.Name).Concat(extraValues).ToArray();
             var key = string.Join('\n', extraValues);
             var session = _sessions.GetOrAdd(key, _ => new Lazy<ActivationSession>(() => new ActivationSession(this, outputNames))).Value;
-            return Execute(session, inputs);
+            return Execute(session, inputs, reuse);
         }
         finally
         {
@@ -126,7 +151,7 @@ public sealed partial class Model
         }
     }
 
-    private unsafe Tensor<float>[] Execute(ActivationSession session, IReadOnlyDictionary<string, Tensor<float>> inputs)
+    private unsafe Tensor<float>[] Execute(ActivationSession session, IReadOnlyDictionary<string, Tensor<float>> inputs, OutputBuffers? reuse = null)
     {
         foreach (var name in inputs.Keys)
         {
@@ -139,6 +164,7 @@ public sealed partial class Model
         var names = new List<string>(Inputs.Count);
         var values = new List<OrtValue>(Inputs.Count);
         var pins = new List<System.Buffers.MemoryHandle>(Inputs.Count);
+        var key = new System.Text.StringBuilder();
         try
         {
             foreach (var declared in Inputs)
@@ -154,30 +180,25 @@ public sealed partial class Model
                 pins.Add(pin);
                 values.Add(OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, shape, (IntPtr)pin.Pointer, dense.FlattenedLength * sizeof(float)));
                 names.Add(declared.Name);
+                key.Append(Shapes.Format(shape)).Append(';');
             }
 
-            IDisposableReadOnlyCollection<OrtValue> results;
-            try
+            var inputKey = key.ToString();
+            if (session.TryGetOutputShapes(inputKey, out var shapes) && shapes is not null)
             {
-                results = session.Run(names, values);
-            }
-            catch (OnnxRuntimeException ex)
-            {
-                throw new ModelExecutionException(Source.Describe($"ONNX Runtime failed to run the model: {ex.Message}"), ex);
-            }
-
-            using (results)
-            {
-                var tensors = new Tensor<float>[results.Count];
-                var index = 0;
-                foreach (var result in results)
+                try
                 {
-                    tensors[index] = ToTensor(result, session.OutputNames[index]);
-                    index++;
+                    return reuse is null ? RunIntoNewArrays(session, names, values, shapes) : reuse.Run(session, names, values, inputKey, shapes);
                 }
-
-                return tensors;
+                catch (OnnxRuntimeException)
+                {
+                    // The shapes depend on the data, not only on the input's shape: never bind this input shape again.
+                    session.RecordOutputShapes(inputKey, null);
+                    reuse?.Forget(inputKey);
+                }
             }
+
+            return RunAndCopy(session, names, values, inputKey);
         }
         finally
         {
@@ -189,6 +210,80 @@ public sealed partial class Model
             foreach (var pin in pins)
             {
                 pin.Dispose();
+            }
+        }
+    }
+
+    /// <summary>ONNX Runtime allocates the outputs; they are copied into new tensors and their shapes recorded for next time.</summary>
+    private Tensor<float>[] RunAndCopy(ActivationSession session, List<string> names, List<OrtValue> values, string inputKey)
+    {
+        IDisposableReadOnlyCollection<OrtValue> results;
+        try
+        {
+            results = session.Run(names, values);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelExecutionException(Source.Describe($"ONNX Runtime failed to run the model: {ex.Message}"), ex);
+        }
+
+        using (results)
+        {
+            var tensors = new Tensor<float>[results.Count];
+            var shapes = new long[results.Count][];
+            var bindable = true;
+            var index = 0;
+            foreach (var result in results)
+            {
+                tensors[index] = ToTensor(result, session.OutputNames[index]);
+                var info = result.GetTensorTypeAndShape();
+                bindable &= info.ElementDataType == TensorElementType.Float;
+                shapes[index] = info.Shape;
+                index++;
+            }
+
+            session.RecordOutputShapes(inputKey, bindable ? shapes : null);
+            return tensors;
+        }
+    }
+
+    /// <summary>ONNX Runtime writes straight into new arrays, which become the returned tensors: no copy.</summary>
+    private static unsafe Tensor<float>[] RunIntoNewArrays(ActivationSession session, List<string> names, List<OrtValue> values, long[][] shapes)
+    {
+        var arrays = new float[shapes.Length][];
+        var handles = new System.Runtime.InteropServices.GCHandle[shapes.Length];
+        var outputs = new OrtValue[shapes.Length];
+        try
+        {
+            for (var i = 0; i < shapes.Length; i++)
+            {
+                arrays[i] = GC.AllocateUninitializedArray<float>(checked((int)shapes[i].Aggregate(1L, (a, b) => a * b)));
+                handles[i] = System.Runtime.InteropServices.GCHandle.Alloc(arrays[i], System.Runtime.InteropServices.GCHandleType.Pinned);
+                outputs[i] = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, shapes[i], handles[i].AddrOfPinnedObject(), arrays[i].LongLength * sizeof(float));
+            }
+
+            session.Run(names, values, outputs);
+            var tensors = new Tensor<float>[shapes.Length];
+            for (var i = 0; i < shapes.Length; i++)
+            {
+                tensors[i] = Tensor.Create(arrays[i], OutputBuffers.Lengths(shapes[i]));
+            }
+
+            return tensors;
+        }
+        finally
+        {
+            foreach (var output in outputs)
+            {
+                output?.Dispose();
+            }
+
+            foreach (var handle in handles)
+            {
+                if (handle.IsAllocated)
+                {
+                    handle.Free();
+                }
             }
         }
     }
