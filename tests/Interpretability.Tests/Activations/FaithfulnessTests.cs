@@ -19,7 +19,7 @@ public class FaithfulnessTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Convolve2D_OfEveryKernelEqualsTheNetworksChannel(string relative)
+    public void Convolve2D_OfEveryKernelAndApplyOfEveryLayerEqualTheNetworksActivation(string relative)
     {
         using var model = Model.Load(Path.Combine(TestPaths.RepositoryRoot, relative));
         var shape = model.Input.Shape!.Select((d, i) => i == 0 ? 1 : d ?? 8).ToArray();
@@ -45,6 +45,12 @@ public class FaithfulnessTests(ITestOutputHelper output)
             var outputsPerGroup = conv.Filters / conv.Options.Group;
             var plane = (int)(expected.Lengths[2] * expected.Lengths[3]);
             var inputData = layerInput.ToArray();
+
+            // The whole layer at once, with its packed weights, is the same activation.
+            var applied = conv.Apply(layerInput);
+            var layerError = ActivationTests.ScaledError(applied.ToArray(), expected.ToArray());
+            worst = Math.Max(worst, layerError);
+            Assert.True(layerError < 1e-4, $"{relative}: Conv2DLayer.Apply of '{conv.Name}': scaled difference {layerError:E2}.");
             for (var k = 0; k < conv.Filters; k++)
             {
                 // The kernel's input channels: its group's slice of the layer input.
