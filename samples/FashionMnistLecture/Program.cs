@@ -14,6 +14,5 @@ if (options is null)
 }
 
 using var lecture = new Lecture(options, Console.Out);
-lecture.LoadModel();
-lecture.FirstLayerWeights();
+lecture.Run();
 return 0;

@@ -16,7 +16,7 @@ namespace Interpretability;
 /// its <see cref="Model"/> is disposed (weights are read from the model's bytes and files, not from
 /// native memory). All members are safe to call from many threads at once.
 /// </remarks>
-public class Layer
+public partial class Layer
 {
     private readonly WeightSource[] _weights;
     private IReadOnlyDictionary<string, object>? _attributes;
@@ -34,6 +34,9 @@ public class Layer
         Outputs = [.. definition.Node.Output];
         OutputShape = definition.OutputShape;
     }
+
+    /// <summary>The model this layer belongs to.</summary>
+    public Model Model => Definition.Model;
 
     /// <summary>The layer's position in <see cref="Model.Layers"/> (topological order).</summary>
     public int Index { get; }

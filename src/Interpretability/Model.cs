@@ -39,7 +39,7 @@ public sealed partial class Model : IDisposable
         Graph = new OnnxGraph(proto, source);
         Folder = new ConstantFolder(Graph);
         _shapes = new ShapeInference(Graph, Folder);
-        Layers = LayerFactory.CreateLayers(Graph, Folder, _shapes);
+        Layers = LayerFactory.CreateLayers(this, Graph, Folder, _shapes);
         _layersByName = Layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
         Inputs = [.. Graph.RealInputs.Select(Describe)];
         Outputs = [.. Graph.Graph.Output.Select(Describe)];

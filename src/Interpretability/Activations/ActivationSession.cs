@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Interpretability;
@@ -6,10 +7,21 @@ namespace Interpretability;
 /// One ONNX Runtime session over the model with a fixed set of extra graph outputs, created once
 /// and reused for every run; each run fetches the outputs it needs. Runs are thread-safe.
 /// </summary>
+/// <remarks>
+/// The first run for a given input shape lets ONNX Runtime allocate the outputs and records their
+/// shapes; later runs with that input shape hand ONNX Runtime the destination arrays, so the
+/// activations are written once, where the caller receives them, with no copy.
+/// </remarks>
 internal sealed class ActivationSession : IDisposable
 {
+    /// <summary>Output shapes are remembered for this many input shapes; runs with others still work, by copying.</summary>
+    private const int MaxRecordedInputShapes = 256;
+
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;
+
+    // Per input shape, each value's shape; null for a value that cannot be bound (not FLOAT, or shaped by the data).
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, long[]?>> _outputShapes = new(StringComparer.Ordinal);
 
     public ActivationSession(Model model, IReadOnlyCollection<string> extraOutputs)
     {
@@ -38,9 +50,64 @@ internal sealed class ActivationSession : IDisposable
         }
     }
 
-    /// <summary>Runs once and returns the values named in <paramref name="outputNames"/> (graph outputs of this session), in that order.</summary>
+    /// <summary>Runs with outputs allocated by ONNX Runtime, returning the values named in <paramref name="outputNames"/> in that order.</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames) =>
         _session.Run(_runOptions, inputNames, inputs, outputNames);
+
+    /// <summary>Runs writing into the given outputs (one per name, of the recorded shapes).</summary>
+    public void Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, IReadOnlyCollection<OrtValue> outputs) =>
+        _session.Run(_runOptions, inputNames, inputs, outputNames, outputs);
+
+    /// <summary>The shapes recorded for an input shape, when every value named is a FLOAT tensor of known shape.</summary>
+    public bool TryGetOutputShapes(string inputKey, string[] names, out long[][] shapes)
+    {
+        shapes = [];
+        if (!_outputShapes.TryGetValue(inputKey, out var known))
+        {
+            return false;
+        }
+
+        var result = new long[names.Length][];
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!known.TryGetValue(names[i], out var shape) || shape is null)
+            {
+                return false;
+            }
+
+            result[i] = shape;
+        }
+
+        shapes = result;
+        return true;
+    }
+
+    /// <summary>Records the shapes a run produced (null for a value that cannot be bound), keeping a value already found unbindable so.</summary>
+    public void RecordOutputShapes(string inputKey, string[] names, long[]?[] shapes)
+    {
+        if (_outputShapes.Count >= MaxRecordedInputShapes && !_outputShapes.ContainsKey(inputKey))
+        {
+            return;
+        }
+
+        var known = _outputShapes.GetOrAdd(inputKey, _ => new(StringComparer.Ordinal));
+        for (var i = 0; i < names.Length; i++)
+        {
+            known.TryAdd(names[i], shapes[i]);
+        }
+    }
+
+    /// <summary>The values' shapes depend on the data, not only on the input's shape: never bind them for this input shape again.</summary>
+    public void ForgetOutputShapes(string inputKey, string[] names)
+    {
+        if (_outputShapes.TryGetValue(inputKey, out var known))
+        {
+            foreach (var name in names)
+            {
+                known[name] = null;
+            }
+        }
+    }
 
     public void Dispose()
     {

@@ -66,6 +66,20 @@ public sealed partial class Model
         return GetActivations(new Dictionary<string, Tensor<float>> { [Input.Name] = input }, layers);
     }
 
+    /// <summary>
+    /// A reader that runs the model for the given layers again and again, writing their activations
+    /// into the same buffers each time (no allocation per run once warm): for a loop over a dataset.
+    /// </summary>
+    /// <param name="layers">Layers of this model; all layers when none are given.</param>
+    /// <returns>The reader; dispose it when done.</returns>
+    /// <exception cref="ArgumentException">A layer belongs to another model.</exception>
+    public ActivationReader CreateActivationReader(params IEnumerable<Layer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var list = layers.ToList();
+        return new ActivationReader(this, list.Count == 0 ? null : list);
+    }
+
     /// <summary>Runs the model once and returns the outputs of the layers with the given names.</summary>
     /// <param name="input">The input, as for <see cref="Run(Tensor{float})"/>.</param>
     /// <param name="layerNames">Names of layers (<see cref="Layer.Name"/>).</param>
@@ -93,26 +107,33 @@ public sealed partial class Model
     public Activations GetActivations(IReadOnlyDictionary<string, Tensor<float>> inputs, IEnumerable<Layer>? layers = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var given = (layers ?? Layers).Distinct().ToArray();
-        if (given.Contains(null))
-        {
-            ThrowHelper.ThrowArgument(nameof(layers), "A layer in the list is null.");
-        }
+        var (chosen, values) = PlanActivations(layers);
+        return MakeActivations(chosen, values, RunCore(inputs, values));
+    }
 
-        var chosen = given.OrderBy(l => l.Index).ToArray();
+    /// <summary>
+    /// The requested layers (checked to be this model's, in model order) and the distinct values
+    /// they output. A node whose outputs are all omitted is still a layer, but it writes no
+    /// activation to read: it adds no value.
+    /// </summary>
+    internal (Layer[] Chosen, string[] Values) PlanActivations(IEnumerable<Layer>? layers)
+    {
+        var chosen = (layers ?? Layers).Distinct().OrderBy(l => l?.Index ?? -1).ToArray();
         Interpretability.Activations.ThrowIfEmpty(chosen.Length);
         foreach (var layer in chosen)
         {
-            if (layer.Index >= Layers.Count || !ReferenceEquals(Layers[layer.Index], layer))
+            if (layer is null || layer.Index >= Layers.Count || !ReferenceEquals(Layers[layer.Index], layer))
             {
-                ThrowHelper.ThrowArgument(nameof(layers), $"Layer '{layer.Name}' does not belong to this model.");
+                ThrowHelper.ThrowArgument(nameof(layers), layer is null ? "A layer in the list is null." : $"Layer '{layer.Name}' does not belong to this model.");
             }
         }
 
-        // A node whose outputs are all omitted is still a layer, but it writes no activation to read.
-        var writing = chosen.Where(l => l.Outputs.Count > 0 && l.Outputs[0].Length > 0).ToArray();
-        var values = writing.Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal).ToArray();
-        var results = RunCore(inputs, values);
+        return (chosen, Writing(chosen).Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal).ToArray());
+    }
+
+    /// <summary>Keys the run's results (the model's outputs, then the requested values) by layer; layers that write no value are left out.</summary>
+    internal Activations MakeActivations(Layer[] chosen, string[] values, Tensor<float>[] results)
+    {
         var byValue = new Dictionary<string, Tensor<float>>(StringComparer.Ordinal);
         for (var i = 0; i < values.Length; i++)
         {
@@ -121,19 +142,19 @@ public sealed partial class Model
 
         return new Interpretability.Activations(
             this,
-            writing.ToDictionary(l => l, l => byValue[l.Outputs[0]]),
+            Writing(chosen).ToDictionary(l => l, l => byValue[l.Outputs[0]]),
             [.. results.Take(Outputs.Count)]);
     }
 
     /// <summary>Runs the model and returns its outputs followed by the requested values.</summary>
-    private Tensor<float>[] RunCore(IReadOnlyDictionary<string, Tensor<float>> inputs, string[] extraValues)
+    internal Tensor<float>[] RunCore(IReadOnlyDictionary<string, Tensor<float>> inputs, string[] extraValues, OutputBuffers? reuse = null)
     {
         Enter();
         try
         {
             var allLayers = extraValues.Length > 0;
             var session = _sessions.GetOrAdd(allLayers, all => new Lazy<ActivationSession>(() => new ActivationSession(this, all ? LayerValues() : []))).Value;
-            return Execute(session, inputs, [.. Outputs.Select(o => o.Name).Concat(extraValues)]);
+            return Execute(session, inputs, [.. Outputs.Select(o => o.Name).Concat(extraValues)], reuse);
         }
         finally
         {
@@ -141,11 +162,14 @@ public sealed partial class Model
         }
     }
 
-    /// <summary>The value every layer writes (its first output), once each.</summary>
-    private string[] LayerValues() =>
-        [.. Layers.Where(l => l.Outputs.Count > 0 && l.Outputs[0].Length > 0).Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal)];
+    /// <summary>The layers of <paramref name="layers"/> that write a value (their first output).</summary>
+    private static IEnumerable<Layer> Writing(IEnumerable<Layer> layers) => layers.Where(l => l.Outputs.Count > 0 && l.Outputs[0].Length > 0);
 
-    private unsafe Tensor<float>[] Execute(ActivationSession session, IReadOnlyDictionary<string, Tensor<float>> inputs, string[] fetch)
+    /// <summary>The value every layer writes (its first output), once each: the extra outputs of the all-layers session.</summary>
+    private string[] LayerValues() => [.. Writing(Layers).Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Runs <paramref name="session"/> and returns the values named in <paramref name="fetch"/>, in that order.</summary>
+    private unsafe Tensor<float>[] Execute(ActivationSession session, IReadOnlyDictionary<string, Tensor<float>> inputs, string[] fetch, OutputBuffers? reuse = null)
     {
         foreach (var name in inputs.Keys)
         {
@@ -158,6 +182,7 @@ public sealed partial class Model
         var names = new List<string>(Inputs.Count);
         var values = new List<OrtValue>(Inputs.Count);
         var pins = new List<System.Buffers.MemoryHandle>(Inputs.Count);
+        var key = new System.Text.StringBuilder();
         try
         {
             foreach (var declared in Inputs)
@@ -173,30 +198,25 @@ public sealed partial class Model
                 pins.Add(pin);
                 values.Add(OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, shape, (IntPtr)pin.Pointer, dense.FlattenedLength * sizeof(float)));
                 names.Add(declared.Name);
+                key.Append(Shapes.Format(shape)).Append(';');
             }
 
-            IDisposableReadOnlyCollection<OrtValue> results;
-            try
+            var inputKey = key.ToString();
+            if (session.TryGetOutputShapes(inputKey, fetch, out var shapes))
             {
-                results = session.Run(names, values, fetch);
-            }
-            catch (OnnxRuntimeException ex)
-            {
-                throw new ModelExecutionException(Source.Describe($"ONNX Runtime failed to run the model: {ex.Message}"), ex);
-            }
-
-            using (results)
-            {
-                var tensors = new Tensor<float>[results.Count];
-                var index = 0;
-                foreach (var result in results)
+                try
                 {
-                    tensors[index] = ToTensor(result, fetch[index]);
-                    index++;
+                    return reuse is null ? RunIntoNewArrays(session, names, values, fetch, shapes) : reuse.Run(session, names, values, fetch, inputKey, shapes);
                 }
-
-                return tensors;
+                catch (OnnxRuntimeException)
+                {
+                    // The shapes depend on the data, not only on the input's shape: never bind this input shape again.
+                    session.ForgetOutputShapes(inputKey, fetch);
+                    reuse?.Forget(inputKey);
+                }
             }
+
+            return RunAndCopy(session, names, values, fetch, inputKey);
         }
         finally
         {
@@ -208,6 +228,78 @@ public sealed partial class Model
             foreach (var pin in pins)
             {
                 pin.Dispose();
+            }
+        }
+    }
+
+    /// <summary>ONNX Runtime allocates the outputs; they are copied into new tensors and their shapes recorded for next time.</summary>
+    private Tensor<float>[] RunAndCopy(ActivationSession session, List<string> names, List<OrtValue> values, string[] fetch, string inputKey)
+    {
+        IDisposableReadOnlyCollection<OrtValue> results;
+        try
+        {
+            results = session.Run(names, values, fetch);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelExecutionException(Source.Describe($"ONNX Runtime failed to run the model: {ex.Message}"), ex);
+        }
+
+        using (results)
+        {
+            var tensors = new Tensor<float>[results.Count];
+            var shapes = new long[]?[results.Count];
+            var index = 0;
+            foreach (var result in results)
+            {
+                tensors[index] = ToTensor(result, fetch[index]);
+                var info = result.GetTensorTypeAndShape();
+                shapes[index] = info.ElementDataType == TensorElementType.Float ? info.Shape : null;
+                index++;
+            }
+
+            session.RecordOutputShapes(inputKey, fetch, shapes);
+            return tensors;
+        }
+    }
+
+    /// <summary>ONNX Runtime writes straight into new arrays, which become the returned tensors: no copy.</summary>
+    private static unsafe Tensor<float>[] RunIntoNewArrays(ActivationSession session, List<string> names, List<OrtValue> values, string[] fetch, long[][] shapes)
+    {
+        var arrays = new float[shapes.Length][];
+        var handles = new System.Runtime.InteropServices.GCHandle[shapes.Length];
+        var outputs = new OrtValue[shapes.Length];
+        try
+        {
+            for (var i = 0; i < shapes.Length; i++)
+            {
+                arrays[i] = GC.AllocateUninitializedArray<float>(checked((int)shapes[i].Aggregate(1L, (a, b) => a * b)));
+                handles[i] = System.Runtime.InteropServices.GCHandle.Alloc(arrays[i], System.Runtime.InteropServices.GCHandleType.Pinned);
+                outputs[i] = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, shapes[i], handles[i].AddrOfPinnedObject(), arrays[i].LongLength * sizeof(float));
+            }
+
+            session.Run(names, values, fetch, outputs);
+            var tensors = new Tensor<float>[shapes.Length];
+            for (var i = 0; i < shapes.Length; i++)
+            {
+                tensors[i] = Tensor.Create(arrays[i], OutputBuffers.Lengths(shapes[i]));
+            }
+
+            return tensors;
+        }
+        finally
+        {
+            foreach (var output in outputs)
+            {
+                output?.Dispose();
+            }
+
+            foreach (var handle in handles)
+            {
+                if (handle.IsAllocated)
+                {
+                    handle.Free();
+                }
             }
         }
     }

@@ -10,4 +10,5 @@ internal sealed record LayerDefinition(
     WeightSource[] Weights,
     IReadOnlyList<int?>? OutputShape,
     ConstantFolder Folder,
-    ModelSource Source);
+    ModelSource Source,
+    Model Model);

@@ -46,7 +46,7 @@ internal static class LayerFactory
         ["Where"] = [0],
     };
 
-    public static Layer[] CreateLayers(OnnxGraph graph, ConstantFolder folder, ShapeInference shapes)
+    public static Layer[] CreateLayers(Model model, OnnxGraph graph, ConstantFolder folder, ShapeInference shapes)
     {
         var layers = new List<Layer>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -61,7 +61,7 @@ internal static class LayerFactory
             var name = UniqueName(string.IsNullOrEmpty(node.Name) ? $"{node.OpType}_{layers.Count}" : node.Name, names);
             var output = node.Output.Count > 0 && node.Output[0].Length > 0 ? shapes.ShapeOf(node.Output[0]) : null;
             IReadOnlyList<int?>? outputShape = output?.Select(d => d.Value is long v and <= int.MaxValue ? (int?)v : null).ToArray();
-            var definition = new LayerDefinition(layers.Count, name, node, Weights(graph, folder, node), outputShape, folder, graph.Source);
+            var definition = new LayerDefinition(layers.Count, name, node, Weights(graph, folder, node), outputShape, folder, graph.Source, model);
             layers.Add(Create(definition, graph, folder));
         }
 

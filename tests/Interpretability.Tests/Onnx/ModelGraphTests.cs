@@ -300,11 +300,4 @@ public class ModelGraphTests
 
         Assert.Equal([2f, -4f], loaded.Layers.Single().GetWeights().Kernel.ToArray());
     }
-
-    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
-    {
-        public bool Equals(float x, float y) => MathF.Abs(x - y) <= tolerance;
-
-        public int GetHashCode(float obj) => 0;
-    }
 }

@@ -1,0 +1,257 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace Interpretability;
+
+/// <summary>
+/// A Conv layer ready to run: weights and bias packed once, the algorithm chosen once. Immutable and
+/// thread-safe; <see cref="Convolution.Conv2D"/> builds one per call.
+/// </summary>
+/// <remarks>
+/// <para>
+/// For the integrator: a <c>Conv2DLayer</c> convenience that applies the layer with its own weights
+/// should build <c>new Conv2DPlan(weights.Kernel, weights.Bias, layer.Options)</c> once (lazily, and
+/// cache it on the layer), then call <see cref="Run(Tensor{float})"/> for a new tensor, or
+/// <see cref="Run(ReadOnlyTensorSpan{float}, in TensorSpan{float})"/> to write into a caller's buffer;
+/// <see cref="GetOutputShape"/> sizes that buffer. Inputs are <c>[C, H, W]</c> or <c>[N, C, H, W]</c>.
+/// </para>
+/// <para>Algorithms (see <see cref="Conv2DAlgorithm"/>): depthwise, pointwise (1x1) and packed (general).</para>
+/// </remarks>
+internal sealed partial class Conv2DPlan
+{
+    /// <summary>Output channels per micro-kernel step; packed weights come in blocks of this many.</summary>
+    internal const int BlockChannels = 8;
+
+    /// <summary>
+    /// Depthwise (one input channel per group) runs one direct convolution per output channel when
+    /// a group has at most this many output channels; above, the packed path wins (measured in
+    /// Conv2DAlgorithmBench).
+    /// </summary>
+    internal const int DepthwiseMaxOutputsPerGroup = 4;
+
+    private readonly float[] _weights;  // Depthwise: [O, kh * kw]; otherwise [group][block][C/group][kh * kw][BlockChannels]
+    private readonly float[] _bias;     // Depthwise: [O]; otherwise [group][block][BlockChannels]
+    private readonly SimdWidth _width;
+
+    /// <summary>Packs a layer's weights.</summary>
+    /// <param name="weights"><c>[O, C / group, kh, kw]</c>, any strides.</param>
+    /// <param name="bias"><c>[O]</c> or null.</param>
+    /// <param name="options">The layer's attributes; null for ONNX's defaults.</param>
+    /// <param name="width">The SIMD width to run at; null for the widest the machine has (tests force each).</param>
+    public Conv2DPlan(Tensor<float> weights, Tensor<float>? bias, ConvolutionOptions? options, SimdWidth? width = null)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        Options = options ?? ConvolutionOptions.Default;
+        Convolution.Errors.CheckConv2DWeights(weights.Lengths, bias is null ? default : bias.Lengths, bias is not null, Options);
+        _width = width ?? SimdWidths.Best;
+        OutputChannels = (int)weights.Lengths[0];
+        GroupChannels = (int)weights.Lengths[1];
+        KernelHeight = (int)weights.Lengths[2];
+        KernelWidth = (int)weights.Lengths[3];
+        Group = Options.Group;
+        GroupOutputs = OutputChannels / Group;
+        Algorithm = GroupChannels == 1 && GroupOutputs <= DepthwiseMaxOutputsPerGroup ? Conv2DAlgorithm.Depthwise
+            : KernelHeight == 1 && KernelWidth == 1 && Options.Strides == (1, 1) && (Options.AutoPad != AutoPad.NotSet || Options.Pads == (0, 0, 0, 0)) ? Conv2DAlgorithm.Pointwise
+            : Conv2DAlgorithm.Packed;
+
+        var dense = new float[weights.FlattenedLength];
+        weights.FlattenTo(dense);
+        var denseBias = new float[OutputChannels];
+        bias?.FlattenTo(denseBias);
+        if (Algorithm == Conv2DAlgorithm.Depthwise)
+        {
+            _weights = dense;
+            _bias = denseBias;
+        }
+        else
+        {
+            (_weights, _bias) = PackWeights(dense, denseBias);
+        }
+    }
+
+    /// <summary>The layer's attributes.</summary>
+    public ConvolutionOptions Options { get; }
+
+    /// <summary>O.</summary>
+    public int OutputChannels { get; }
+
+    /// <summary>Input channels per group: C / group.</summary>
+    public int GroupChannels { get; }
+
+    /// <summary>Output channels per group: O / group.</summary>
+    public int GroupOutputs { get; }
+
+    /// <summary>The group count.</summary>
+    public int Group { get; }
+
+    /// <summary>kh.</summary>
+    public int KernelHeight { get; }
+
+    /// <summary>kw.</summary>
+    public int KernelWidth { get; }
+
+    /// <summary>How this plan computes the layer.</summary>
+    public Conv2DAlgorithm Algorithm { get; }
+
+    /// <summary>Threads a run may use: -1 (default) decides by the work size, 1 forces a single thread (benchmarks).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Blocks of <see cref="BlockChannels"/> output channels per group.</summary>
+    private int Blocks => (GroupOutputs + BlockChannels - 1) / BlockChannels;
+
+    /// <summary>The output shape for an input of these lengths (<c>[C, H, W]</c> or <c>[N, C, H, W]</c>).</summary>
+    /// <exception cref="ArgumentException">The input does not fit the weights.</exception>
+    public nint[] GetOutputShape(ReadOnlySpan<nint> inputLengths)
+    {
+        var g = Check(inputLengths);
+        return inputLengths.Length == 4
+            ? [inputLengths[0], OutputChannels, g.OutputHeight, g.OutputWidth]
+            : [OutputChannels, g.OutputHeight, g.OutputWidth];
+    }
+
+    /// <summary>Runs the layer on <c>[C, H, W]</c> or <c>[N, C, H, W]</c> into a new tensor.</summary>
+    public Tensor<float> Run(Tensor<float> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var result = Tensor.CreateFromShapeUninitialized<float>(GetOutputShape(input.Lengths));
+        Run(input.AsReadOnlyTensorSpan(), result.AsTensorSpan());
+        return result;
+    }
+
+    /// <summary>Runs the layer on <c>[C, H, W]</c> or <c>[N, C, H, W]</c> into <paramref name="destination"/> (the shape <see cref="GetOutputShape"/> gives, any strides, not overlapping the input).</summary>
+    public unsafe void Run(ReadOnlyTensorSpan<float> input, in TensorSpan<float> destination)
+    {
+        var g = Check(input.Lengths);
+        Span<nint> expected = [input.Rank == 4 ? input.Lengths[0] : 1, OutputChannels, g.OutputHeight, g.OutputWidth];
+        Convolution.Errors.CheckDestination(destination.Lengths, input.Rank == 4 ? expected : expected[1..]);
+
+        int batch = input.Rank == 4 ? (int)input.Lengths[0] : 1;
+        var inputStrides = input.Strides;
+        var destinationStrides = destination.Strides;
+        var layout = new InputLayout(
+            input.Rank == 4 ? inputStrides[0] : 0,
+            inputStrides[^3],
+            inputStrides[^2],
+            inputStrides[^1]);
+        long planeLength = (long)g.OutputHeight * g.OutputWidth;
+        bool denseDestination = destination.IsDense;
+        float[]? staging = denseDestination ? null : ArrayPool<float>.Shared.Rent(checked((int)(batch * OutputChannels * planeLength)));
+        try
+        {
+            fixed (float* src = input)
+            fixed (float* dst = destination)
+            fixed (float* stage = staging)
+            {
+                Convolution.Errors.CheckNoOverlap(dst, Convolution.Errors.Extent(destination.Lengths, destinationStrides), src, Convolution.Errors.Extent(input.Lengths, inputStrides), "input");
+                float* output = denseDestination ? dst : stage;
+                for (int n = 0; n < batch; n++)
+                {
+                    Run(g, src + (n * layout.Batch), layout, output + (n * OutputChannels * planeLength));
+                }
+
+                if (!denseDestination)
+                {
+                    var dense = new ReadOnlyTensorSpan<float>(stage, batch * OutputChannels * (nint)planeLength, destination.Lengths);
+                    dense.CopyTo(destination);
+                }
+            }
+        }
+        finally
+        {
+            if (staging is not null)
+            {
+                ArrayPool<float>.Shared.Return(staging);
+            }
+        }
+    }
+
+    private ConvGeometry Check(ReadOnlySpan<nint> inputLengths) =>
+        Convolution.Errors.CheckConv2DInput(inputLengths, GroupChannels, KernelHeight, KernelWidth, Options);
+
+    /// <summary>One image: <c>[C, H, W]</c> at <paramref name="input"/> into dense <c>[O, OH, OW]</c> at <paramref name="output"/>.</summary>
+    private unsafe void Run(in ConvGeometry g, float* input, in InputLayout layout, float* output)
+    {
+        switch (Algorithm)
+        {
+            case Conv2DAlgorithm.Depthwise:
+                RunDepthwise(g, input, layout, output);
+                break;
+            case Conv2DAlgorithm.Pointwise when layout.Column == 1 && layout.Row == g.InputWidth && (long)g.InputHeight * g.InputWidth >= BlockPositions(_width):
+                RunPointwise(g, input, layout, output);
+                break;
+            default:
+                RunPacked(g, input, layout, output);
+                break;
+        }
+    }
+
+    private unsafe void RunDepthwise(in ConvGeometry g, float* input, in InputLayout layout, float* output)
+    {
+        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)Convolution.PlaneScratchLength(g)));
+        try
+        {
+            fixed (float* s = scratch)
+            fixed (float* w = _weights)
+            {
+                int taps = g.Taps;
+                long plane = (long)g.OutputHeight * g.OutputWidth;
+                var args = new Convolution.PlaneArgs
+                {
+                    SourceRowStride = layout.Row,
+                    SourceColumnStride = layout.Column,
+                    DestinationRowStride = g.OutputWidth,
+                };
+                for (int o = 0; o < OutputChannels; o++)
+                {
+                    args.Source = input + ((o / GroupOutputs) * layout.Channel);
+                    args.Kernel = w + ((nint)o * taps);
+                    args.Destination = output + (o * plane);
+                    args.Bias = _bias[o];
+                    Convolution.ConvolvePlane(_width, g, args, s);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Reorders dense <c>[O, C/G, kh, kw]</c> weights into <c>[G][block][C/G][kh*kw][BlockChannels]</c>, zero-filling the last block.</summary>
+    private (float[] Weights, float[] Bias) PackWeights(float[] dense, float[] bias)
+    {
+        int taps = KernelHeight * KernelWidth;
+        int perOutput = GroupChannels * taps;
+        var weights = new float[(long)Group * Blocks * perOutput * BlockChannels];
+        var packedBias = new float[Group * Blocks * BlockChannels];
+        for (int group = 0; group < Group; group++)
+        {
+            for (int block = 0; block < Blocks; block++)
+            {
+                int blockIndex = (group * Blocks) + block;
+                Span<float> to = weights.AsSpan(blockIndex * perOutput * BlockChannels, perOutput * BlockChannels);
+                for (int lane = 0; lane < BlockChannels; lane++)
+                {
+                    int o = (block * BlockChannels) + lane;
+                    if (o >= GroupOutputs)
+                    {
+                        break;
+                    }
+
+                    int outputChannel = (group * GroupOutputs) + o;
+                    packedBias[(blockIndex * BlockChannels) + lane] = bias[outputChannel];
+                    for (int k = 0; k < perOutput; k++)
+                    {
+                        to[(k * BlockChannels) + lane] = dense[(outputChannel * perOutput) + k];
+                    }
+                }
+            }
+        }
+
+        return (weights, packedBias);
+    }
+
+    /// <summary>Strides of the input tensor, in elements.</summary>
+    private readonly record struct InputLayout(nint Batch, nint Channel, nint Row, nint Column);
+
+}

@@ -1,0 +1,484 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Interpretability;
+
+/// <summary>
+/// Direct convolution of one image plane with one kernel plane (the path behind
+/// <see cref="Convolve2D(System.Numerics.Tensors.ReadOnlyTensorSpan{float}, System.Numerics.Tensors.ReadOnlyTensorSpan{float}, in System.Numerics.Tensors.TensorSpan{float}, ConvolutionOptions?, float)"/>
+/// and depthwise layers).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Output row by output row. Each row reads <c>KernelHeight</c> input rows through a table of row
+/// pointers: a source row itself when it needs no padding or stride split (<c>StrideX == 1</c>, no
+/// left or right pad, unit column stride: "direct" rows), otherwise a zero-padded, stride-split copy
+/// held in a small ring of <see cref="ConvGeometry.RowSpan"/> rows (each input row copied once), and
+/// a shared zero row for rows in the top or bottom padding. The inner loops therefore never branch
+/// on borders.
+/// </para>
+/// <para>
+/// Along a row, blocks of 8 vectors keep 8 independent accumulators (FMA latency 4 cycles, two FMA
+/// pipes: 8 chains keep them busy), then one block of 4, then single vectors; when the width is not a
+/// multiple of the vector the last vector overlaps the previous one instead of running a scalar
+/// tail, so a 28-pixel row is two 16-lane vectors at columns 0 and 12. Kernel widths 3, 5 and 7 have
+/// their column loop unrolled (<see cref="KernelWidth3"/>...); other widths loop.
+/// </para>
+/// <para>Scalar equivalent of one row: <c>dst[x] = bias + sum_ky sum_kx w[ky, kx] * row[ky][x + colOffset[kx]]</c>.</para>
+/// </remarks>
+public static partial class Convolution
+{
+    /// <summary>Compile-time kernel width: lets the JIT unroll the kernel's column loop.</summary>
+    internal interface IKernelWidth
+    {
+        /// <summary>Kernel columns, or 0 for "any" (looped).</summary>
+        static abstract int Value { get; }
+    }
+
+    internal readonly struct KernelWidth3 : IKernelWidth
+    {
+        public static int Value => 3;
+    }
+
+    internal readonly struct KernelWidth5 : IKernelWidth
+    {
+        public static int Value => 5;
+    }
+
+    internal readonly struct KernelWidth7 : IKernelWidth
+    {
+        public static int Value => 7;
+    }
+
+    internal readonly struct KernelWidthAny : IKernelWidth
+    {
+        public static int Value => 0;
+    }
+
+    /// <summary>One plane of a direct convolution: where to read, where to write.</summary>
+    internal unsafe struct PlaneArgs
+    {
+        /// <summary>Input element (0, 0) of this plane.</summary>
+        public float* Source;
+
+        /// <summary>Elements between two input rows.</summary>
+        public nint SourceRowStride;
+
+        /// <summary>Elements between two input columns (1 when dense).</summary>
+        public nint SourceColumnStride;
+
+        /// <summary>Dense <c>KernelHeight x KernelWidth</c> weights.</summary>
+        public float* Kernel;
+
+        /// <summary>Output element (0, 0); output columns are contiguous.</summary>
+        public float* Destination;
+
+        /// <summary>Elements between two output rows.</summary>
+        public nint DestinationRowStride;
+
+        /// <summary>Added to every output (ignored when <see cref="Accumulate"/>).</summary>
+        public float Bias;
+
+        /// <summary>Add to the destination's values instead of overwriting them (channels after the first).</summary>
+        public bool Accumulate;
+    }
+
+    /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry (ring, zero row, tables).</summary>
+    internal static long PlaneScratchLength(in ConvGeometry g) =>
+        ((RingRows(g) + 1L) * g.SplitRowLength) + RingRows(g) + (2L * g.KernelWidth) + (2L * (g.KernelHeight + 3)) + 8;
+
+    /// <summary>Rows of the ring: the input rows of four consecutive output rows (<see cref="ConvolveRows4"/>) at unit vertical stride.</summary>
+    private static int RingRows(in ConvGeometry g) => g.RowSpan + 3;
+
+    /// <summary>Whether four output rows at once (<see cref="ConvolveRows4"/>) applies: unit vertical stride and dilation, kernel height 3, 5 or 7.</summary>
+    private static bool FourRows(in ConvGeometry g) => g.StrideY == 1 && g.DilationY == 1 && g.KernelHeight is 3 or 5 or 7;
+
+    /// <summary>Convolves one plane at the widest SIMD width not above <paramref name="maxWidth"/> that fits the output row.</summary>
+    internal static unsafe void ConvolvePlane(SimdWidth maxWidth, in ConvGeometry g, in PlaneArgs args, float* scratch)
+    {
+        switch (SimdWidths.ForRow(maxWidth, g.OutputWidth))
+        {
+            case SimdWidth.Vector512:
+                ConvolvePlane<Vector512Ops, Vector512<float>>(g, args, scratch);
+                break;
+            case SimdWidth.Vector256:
+                ConvolvePlane<Vector256Ops, Vector256<float>>(g, args, scratch);
+                break;
+            case SimdWidth.Vector128:
+                ConvolvePlane<Vector128Ops, Vector128<float>>(g, args, scratch);
+                break;
+            default:
+                ConvolvePlane<ScalarOps, float>(g, args, scratch);
+                break;
+        }
+    }
+
+    private static unsafe void ConvolvePlane<TOps, TVec>(in ConvGeometry g, in PlaneArgs args, float* scratch)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+    {
+        switch (g.KernelWidth)
+        {
+            case 3:
+                ConvolvePlane<TOps, TVec, KernelWidth3>(g, args, scratch);
+                break;
+            case 5:
+                ConvolvePlane<TOps, TVec, KernelWidth5>(g, args, scratch);
+                break;
+            case 7:
+                ConvolvePlane<TOps, TVec, KernelWidth7>(g, args, scratch);
+                break;
+            default:
+                ConvolvePlane<TOps, TVec, KernelWidthAny>(g, args, scratch);
+                break;
+        }
+    }
+
+    /// <summary>The plane loop at one width and kernel width; exposed so tests and benchmarks can run each variant.</summary>
+    internal static unsafe void ConvolvePlane<TOps, TVec, TKw>(in ConvGeometry g, in PlaneArgs args, float* scratch)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        int kh = g.KernelHeight, kw = g.KernelWidth, span = RingRows(g);
+        bool direct = g.StrideX == 1 && g.PadLeft == 0 && g.PadRight == 0 && args.SourceColumnStride == 1;
+        nint rowLength = (nint)g.SplitRowLength;
+
+        // Scratch layout: ring (RingRows rows) | zero row | ring tags (int) | column offsets (nint) | row pointers (kh + 3).
+        float* ring = scratch;
+        float* zero = ring + (span * rowLength);
+        int* tags = (int*)(zero + rowLength);
+        nint* columnOffsets = (nint*)(((nint)(tags + span) + 7) & ~(nint)7);
+        float** rows = (float**)(columnOffsets + kw);
+
+        NativeMemory.Clear(zero, (nuint)rowLength * sizeof(float));
+        if (!direct)
+        {
+            // Pad columns of the ring rows are zero once and stay zero: filling a row writes only its data columns.
+            NativeMemory.Clear(ring, (nuint)(span * rowLength) * sizeof(float));
+            new Span<int>(tags, span).Fill(-1);
+        }
+
+        for (int kx = 0; kx < kw; kx++)
+        {
+            columnOffsets[kx] = direct ? (nint)kx * g.DilationX : (nint)g.SplitColumnOffset(kx);
+        }
+
+        int y = 0;
+        if (FourRows(g))
+        {
+            for (; y + 4 <= g.OutputHeight; y += 4)
+            {
+                long firstRow = (long)y - g.PadTop;
+                for (int r = 0; r < kh + 3; r++)
+                {
+                    rows[r] = InputRow(g, args, firstRow + r, direct, ring, zero, tags, span, rowLength);
+                }
+
+                float* d = args.Destination + (y * args.DestinationRowStride);
+                switch (kh)
+                {
+                    case 3:
+                        ConvolveRows4<TOps, TVec, KernelHeight3>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
+                        break;
+                    case 5:
+                        ConvolveRows4<TOps, TVec, KernelHeight5>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
+                        break;
+                    default:
+                        ConvolveRows4<TOps, TVec, KernelHeight7>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
+                        break;
+                }
+            }
+        }
+
+        for (; y < g.OutputHeight; y++)
+        {
+            long firstRow = ((long)y * g.StrideY) - g.PadTop;
+            for (int ky = 0; ky < kh; ky++)
+            {
+                rows[ky] = InputRow(g, args, firstRow + ((long)ky * g.DilationY), direct, ring, zero, tags, span, rowLength);
+            }
+
+            ConvolveRow<TOps, TVec, TKw>(rows, kh, kw, args.Kernel, columnOffsets, args.Destination + (y * args.DestinationRowStride), g.OutputWidth, args.Bias, args.Accumulate);
+        }
+    }
+
+    /// <summary>
+    /// Input row <paramref name="iy"/> as the kernels read it: the shared zero row in the padding, the
+    /// source row itself in direct mode, otherwise its padded, stride-split copy in the ring (copied
+    /// the first time it is needed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float* InputRow(in ConvGeometry g, in PlaneArgs args, long iy, bool direct, float* ring, float* zero, int* tags, int ringRows, nint rowLength)
+    {
+        if ((ulong)iy >= (ulong)g.InputHeight)
+        {
+            return zero;
+        }
+
+        if (direct)
+        {
+            return args.Source + ((nint)iy * args.SourceRowStride);
+        }
+
+        int slot = (int)(iy % ringRows);
+        float* row = ring + (slot * rowLength);
+        if (tags[slot] != iy)
+        {
+            FillSplitRow(g, args.Source + ((nint)iy * args.SourceRowStride), args.SourceColumnStride, row);
+            tags[slot] = (int)iy;
+        }
+
+        return row;
+    }
+
+    /// <summary>Copies one input row into a zero-padded, stride-split row (only the data columns are written).</summary>
+    internal static unsafe void FillSplitRow(in ConvGeometry g, float* source, nint columnStride, float* row) =>
+        FillSplitRow(g, source, columnStride, row, (nint)g.PhaseWidth);
+
+    /// <summary>
+    /// Copies one input row into a zero-padded, stride-split row whose phases are
+    /// <paramref name="phaseStride"/> floats apart: padded column <c>xp</c> goes to
+    /// <c>row[(xp % StrideX) * phaseStride + xp / StrideX]</c>. Only the data columns are written.
+    /// </summary>
+    internal static unsafe void FillSplitRow(in ConvGeometry g, float* source, nint columnStride, float* row, nint phaseStride)
+    {
+        int width = g.InputWidth, stride = g.StrideX, padLeft = g.PadLeft;
+        if (stride == 1)
+        {
+            float* to = row + padLeft;
+            if (columnStride == 1)
+            {
+                Buffer.MemoryCopy(source, to, (long)width * sizeof(float), (long)width * sizeof(float));
+            }
+            else
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    to[x] = source[x * columnStride];
+                }
+            }
+
+            return;
+        }
+
+        // Phase p holds padded columns xp = p, p + stride, ...; input column x = xp - padLeft.
+        for (int p = 0; p < stride; p++)
+        {
+            int first = (int)((((p - (long)padLeft) % stride) + stride) % stride);
+            float* to = row + (p * phaseStride) + ((first + padLeft) / stride);
+            float* from = source + (first * columnStride);
+            nint step = stride * columnStride;
+            for (int x = first; x < width; x += stride)
+            {
+                *to++ = *from;
+                from += step;
+            }
+        }
+    }
+
+    /// <summary>One output row: <c>dst[x] = bias + sum_ky sum_kx w[ky * kw + kx] * rows[ky][x + columnOffsets[kx]]</c> for x in [0, width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void ConvolveRow<TOps, TVec, TKw>(float** rows, int kh, int kw, float* w, nint* columnOffsets, float* dst, int width, float bias, bool accumulate)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        nint v = TOps.Count;
+        nint n = width;
+        Debug.Assert(n >= v, "Rows narrower than a vector run at a narrower width (SimdWidths.ForRow).");
+        TVec biasVector = TOps.Broadcast(bias);
+
+        // A width that is not a multiple of the vector ends with a vector overlapping the previous
+        // one. It is computed first and stored last: in accumulate mode it must read dst before the
+        // other blocks store over the lanes they share (both then store the same values there).
+        bool ragged = n % v != 0;
+        TVec last = default;
+        if (ragged)
+        {
+            last = Vector1<TOps, TVec>(rows, kh, kw, w, columnOffsets, n - v, accumulate ? TOps.Load(dst + n - v) : biasVector);
+        }
+
+        nint x = 0;
+        for (; x <= n - (8 * v); x += 8 * v)
+        {
+            Block8<TOps, TVec, TKw>(rows, kh, kw, w, columnOffsets, dst, x, biasVector, accumulate);
+        }
+
+        if (x <= n - (4 * v))
+        {
+            Block4<TOps, TVec>(rows, kh, kw, w, columnOffsets, dst, x, biasVector, accumulate);
+            x += 4 * v;
+        }
+
+        for (; x <= n - v; x += v)
+        {
+            TOps.Store(Vector1<TOps, TVec>(rows, kh, kw, w, columnOffsets, x, accumulate ? TOps.Load(dst + x) : biasVector), dst + x);
+        }
+
+        if (ragged)
+        {
+            TOps.Store(last, dst + n - v);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Block8<TOps, TVec, TKw>(float** rows, int kh, int kw, float* w, nint* columnOffsets, float* dst, nint x, TVec bias, bool accumulate)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        nint v = TOps.Count;
+        float* d = dst + x;
+        TVec a0, a1, a2, a3, a4, a5, a6, a7;
+        if (accumulate)
+        {
+            a0 = TOps.Load(d);
+            a1 = TOps.Load(d + v);
+            a2 = TOps.Load(d + (2 * v));
+            a3 = TOps.Load(d + (3 * v));
+            a4 = TOps.Load(d + (4 * v));
+            a5 = TOps.Load(d + (5 * v));
+            a6 = TOps.Load(d + (6 * v));
+            a7 = TOps.Load(d + (7 * v));
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = bias;
+        }
+
+        float* wk = w;
+        for (int ky = 0; ky < kh; ky++, wk += kw)
+        {
+            float* r = rows[ky] + x;
+            if (TKw.Value == 3)
+            {
+                Tap8<TOps, TVec>(r + columnOffsets[0], TOps.Broadcast(wk[0]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[1], TOps.Broadcast(wk[1]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[2], TOps.Broadcast(wk[2]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            }
+            else if (TKw.Value == 5)
+            {
+                Tap8<TOps, TVec>(r + columnOffsets[0], TOps.Broadcast(wk[0]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[1], TOps.Broadcast(wk[1]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[2], TOps.Broadcast(wk[2]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[3], TOps.Broadcast(wk[3]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[4], TOps.Broadcast(wk[4]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            }
+            else if (TKw.Value == 7)
+            {
+                Tap8<TOps, TVec>(r + columnOffsets[0], TOps.Broadcast(wk[0]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[1], TOps.Broadcast(wk[1]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[2], TOps.Broadcast(wk[2]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[3], TOps.Broadcast(wk[3]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[4], TOps.Broadcast(wk[4]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[5], TOps.Broadcast(wk[5]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                Tap8<TOps, TVec>(r + columnOffsets[6], TOps.Broadcast(wk[6]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            }
+            else
+            {
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    Tap8<TOps, TVec>(r + columnOffsets[kx], TOps.Broadcast(wk[kx]), ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+                }
+            }
+        }
+
+        TOps.Store(a0, d);
+        TOps.Store(a1, d + v);
+        TOps.Store(a2, d + (2 * v));
+        TOps.Store(a3, d + (3 * v));
+        TOps.Store(a4, d + (4 * v));
+        TOps.Store(a5, d + (5 * v));
+        TOps.Store(a6, d + (6 * v));
+        TOps.Store(a7, d + (7 * v));
+    }
+
+    /// <summary>One tap on 8 consecutive vectors: <c>a_i += w * p[i * Count ..]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Tap8<TOps, TVec>(float* p, TVec w, ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5, ref TVec a6, ref TVec a7)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+    {
+        nint v = TOps.Count;
+        a0 = TOps.MultiplyAdd(TOps.Load(p), w, a0);
+        a1 = TOps.MultiplyAdd(TOps.Load(p + v), w, a1);
+        a2 = TOps.MultiplyAdd(TOps.Load(p + (2 * v)), w, a2);
+        a3 = TOps.MultiplyAdd(TOps.Load(p + (3 * v)), w, a3);
+        a4 = TOps.MultiplyAdd(TOps.Load(p + (4 * v)), w, a4);
+        a5 = TOps.MultiplyAdd(TOps.Load(p + (5 * v)), w, a5);
+        a6 = TOps.MultiplyAdd(TOps.Load(p + (6 * v)), w, a6);
+        a7 = TOps.MultiplyAdd(TOps.Load(p + (7 * v)), w, a7);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Block4<TOps, TVec>(float** rows, int kh, int kw, float* w, nint* columnOffsets, float* dst, nint x, TVec bias, bool accumulate)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+    {
+        nint v = TOps.Count;
+        float* d = dst + x;
+        TVec a0, a1, a2, a3;
+        if (accumulate)
+        {
+            a0 = TOps.Load(d);
+            a1 = TOps.Load(d + v);
+            a2 = TOps.Load(d + (2 * v));
+            a3 = TOps.Load(d + (3 * v));
+        }
+        else
+        {
+            a0 = a1 = a2 = a3 = bias;
+        }
+
+        float* wk = w;
+        for (int ky = 0; ky < kh; ky++, wk += kw)
+        {
+            float* r = rows[ky] + x;
+            for (int kx = 0; kx < kw; kx++)
+            {
+                TVec wv = TOps.Broadcast(wk[kx]);
+                float* p = r + columnOffsets[kx];
+                a0 = TOps.MultiplyAdd(TOps.Load(p), wv, a0);
+                a1 = TOps.MultiplyAdd(TOps.Load(p + v), wv, a1);
+                a2 = TOps.MultiplyAdd(TOps.Load(p + (2 * v)), wv, a2);
+                a3 = TOps.MultiplyAdd(TOps.Load(p + (3 * v)), wv, a3);
+            }
+        }
+
+        TOps.Store(a0, d);
+        TOps.Store(a1, d + v);
+        TOps.Store(a2, d + (2 * v));
+        TOps.Store(a3, d + (3 * v));
+    }
+
+    /// <summary>One vector of outputs at column <paramref name="x"/>, starting from <paramref name="acc"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe TVec Vector1<TOps, TVec>(float** rows, int kh, int kw, float* w, nint* columnOffsets, nint x, TVec acc)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+    {
+        // Two chains halve the dependency latency of long kernels.
+        TVec other = default;
+        float* wk = w;
+        for (int ky = 0; ky < kh; ky++, wk += kw)
+        {
+            float* r = rows[ky] + x;
+            int kx = 0;
+            for (; kx + 1 < kw; kx += 2)
+            {
+                acc = TOps.MultiplyAdd(TOps.Load(r + columnOffsets[kx]), TOps.Broadcast(wk[kx]), acc);
+                other = TOps.MultiplyAdd(TOps.Load(r + columnOffsets[kx + 1]), TOps.Broadcast(wk[kx + 1]), other);
+            }
+
+            if (kx < kw)
+            {
+                acc = TOps.MultiplyAdd(TOps.Load(r + columnOffsets[kx]), TOps.Broadcast(wk[kx]), acc);
+            }
+        }
+
+        return TOps.Add(acc, other);
+    }
+}

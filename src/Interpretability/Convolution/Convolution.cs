@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace Interpretability;
+
+/// <summary>
+/// 2-D convolution with exactly ONNX <c>Conv</c>'s semantics (cross-correlation, zero padding,
+/// strides, asymmetric pads, dilations, groups, <c>auto_pad</c>), vectorised with AVX-512, AVX2 or
+/// SSE/AdvSimd, whichever the machine has.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Convolve2D(Tensor{float}, Tensor{float}, ConvolutionOptions?, float)"/> applies one
+/// kernel to an image: the lecture's "what does this filter emphasise". For a layer with weights
+/// <c>[O, C, kh, kw]</c>, summing <c>Convolve2D(input[c], weights[k, c])</c> over <c>c</c> and adding
+/// <c>bias[k]</c> gives channel <c>k</c> of the layer's output;
+/// <see cref="Conv2D(Tensor{float}, Tensor{float}, Tensor{float}?, ConvolutionOptions?)"/> computes
+/// all channels at once.
+/// </para>
+/// <para>Every method is thread-safe; the span overload allocates nothing once warmed up.</para>
+/// </remarks>
+public static partial class Convolution
+{
+    /// <summary>
+    /// Convolves an image with one kernel (ONNX <c>Conv</c> with one output channel) into a new tensor.
+    /// </summary>
+    /// <param name="image">The image: <c>[H, W]</c>, or <c>[C, H, W]</c> to sum over channels. Any strides.</param>
+    /// <param name="kernel">The kernel: <c>[kh, kw]</c>, or <c>[C, kh, kw]</c> with the image's channel count. Any strides.</param>
+    /// <param name="options">Strides, padding, dilations and <c>auto_pad</c>; <see langword="null"/> for ONNX's defaults (no padding). <see cref="ConvolutionOptions.Group"/> must be 1.</param>
+    /// <param name="bias">Added to every output.</param>
+    /// <returns>The <c>[OH, OW]</c> feature map; see <see cref="GetConvolve2DOutputShape"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> or <paramref name="kernel"/> is null.</exception>
+    /// <exception cref="ArgumentException">A rank is wrong, a length is zero, the channel counts differ, the group is not 1, or the dilated kernel is larger than the padded image.</exception>
+    public static Tensor<float> Convolve2D(Tensor<float> image, Tensor<float> kernel, ConvolutionOptions? options = null, float bias = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(kernel);
+        options ??= ConvolutionOptions.Default;
+        var g = Errors.CheckConvolve2D(image.Lengths, kernel.Lengths, options, out int channels);
+        var result = Tensor.CreateFromShapeUninitialized<float>([g.OutputHeight, g.OutputWidth]);
+        Convolve2DCore(SimdWidths.Best, image.AsReadOnlyTensorSpan(), kernel.AsReadOnlyTensorSpan(), result.AsTensorSpan(), g, channels, bias);
+        return result;
+    }
+
+    /// <summary>
+    /// Convolves an image with one kernel into the caller's buffer (ONNX <c>Conv</c> with one output
+    /// channel). Allocates nothing: use it in a loop.
+    /// </summary>
+    /// <param name="image">The image: <c>[H, W]</c>, or <c>[C, H, W]</c> to sum over channels. Any strides.</param>
+    /// <param name="kernel">The kernel: <c>[kh, kw]</c>, or <c>[C, kh, kw]</c> with the image's channel count. Any strides.</param>
+    /// <param name="destination">Receives the <c>[OH, OW]</c> feature map (see <see cref="GetConvolve2DOutputShape"/>); any strides; must not overlap <paramref name="image"/> or <paramref name="kernel"/>.</param>
+    /// <param name="options">Strides, padding, dilations and <c>auto_pad</c>; <see langword="null"/> for ONNX's defaults (no padding). <see cref="ConvolutionOptions.Group"/> must be 1.</param>
+    /// <param name="bias">Added to every output.</param>
+    /// <exception cref="ArgumentException">A rank is wrong, a length is zero, the channel counts differ, the group is not 1, the dilated kernel is larger than the padded image, or <paramref name="destination"/> has the wrong shape or overlaps an input.</exception>
+    public static void Convolve2D(ReadOnlyTensorSpan<float> image, ReadOnlyTensorSpan<float> kernel, in TensorSpan<float> destination, ConvolutionOptions? options = null, float bias = 0f)
+    {
+        options ??= ConvolutionOptions.Default;
+        var g = Errors.CheckConvolve2D(image.Lengths, kernel.Lengths, options, out int channels);
+        Errors.CheckDestination(destination.Lengths, [g.OutputHeight, g.OutputWidth]);
+        Convolve2DCore(SimdWidths.Best, image, kernel, destination, g, channels, bias);
+    }
+
+    /// <summary>
+    /// Convolves an input with a layer's weights: all output channels, with groups (ONNX <c>Conv</c>).
+    /// </summary>
+    /// <param name="input">The input: <c>[C, H, W]</c> or a batch <c>[N, C, H, W]</c>. Any strides.</param>
+    /// <param name="weights">The layer's kernels: <c>[O, C / group, kh, kw]</c>. Any strides.</param>
+    /// <param name="bias">One value per output channel (<c>[O]</c>), or <see langword="null"/>.</param>
+    /// <param name="options">Strides, padding, dilations, group and <c>auto_pad</c>; <see langword="null"/> for ONNX's defaults.</param>
+    /// <returns>The feature maps: <c>[O, OH, OW]</c>, or <c>[N, O, OH, OW]</c> for a batch; see <see cref="GetConv2DOutputShape"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> or <paramref name="weights"/> is null.</exception>
+    /// <exception cref="ArgumentException">A rank is wrong, a length is zero, the group does not divide the channels, the channel counts do not match, the bias length is not O, or the dilated kernel is larger than the padded input.</exception>
+    public static Tensor<float> Conv2D(Tensor<float> input, Tensor<float> weights, Tensor<float>? bias = null, ConvolutionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weights);
+        return new Conv2DPlan(weights, bias, options).Run(input);
+    }
+
+    /// <summary>The shape <see cref="Convolve2D(Tensor{float}, Tensor{float}, ConvolutionOptions?, float)"/> returns for these operands.</summary>
+    /// <param name="imageLengths">The image's lengths: <c>[H, W]</c> or <c>[C, H, W]</c>.</param>
+    /// <param name="kernelLengths">The kernel's lengths: <c>[kh, kw]</c> or <c>[C, kh, kw]</c>.</param>
+    /// <param name="options">The options the convolution will use; <see langword="null"/> for ONNX's defaults.</param>
+    /// <returns><c>[OH, OW]</c>.</returns>
+    /// <exception cref="ArgumentException">The operands are not valid for <c>Convolve2D</c> (same checks).</exception>
+    public static nint[] GetConvolve2DOutputShape(ReadOnlySpan<nint> imageLengths, ReadOnlySpan<nint> kernelLengths, ConvolutionOptions? options = null)
+    {
+        var g = Errors.CheckConvolve2D(imageLengths, kernelLengths, options ?? ConvolutionOptions.Default, out _);
+        return [g.OutputHeight, g.OutputWidth];
+    }
+
+    /// <summary>The shape <see cref="Conv2D(Tensor{float}, Tensor{float}, Tensor{float}?, ConvolutionOptions?)"/> returns for these operands.</summary>
+    /// <param name="inputLengths">The input's lengths: <c>[C, H, W]</c> or <c>[N, C, H, W]</c>.</param>
+    /// <param name="weightsLengths">The weights' lengths: <c>[O, C / group, kh, kw]</c>.</param>
+    /// <param name="options">The options the convolution will use; <see langword="null"/> for ONNX's defaults.</param>
+    /// <returns><c>[O, OH, OW]</c> or <c>[N, O, OH, OW]</c>.</returns>
+    /// <exception cref="ArgumentException">The operands are not valid for <c>Conv2D</c> (same checks).</exception>
+    public static nint[] GetConv2DOutputShape(ReadOnlySpan<nint> inputLengths, ReadOnlySpan<nint> weightsLengths, ConvolutionOptions? options = null)
+    {
+        options ??= ConvolutionOptions.Default;
+        Errors.CheckConv2DWeights(weightsLengths, default, hasBias: false, options);
+        var g = Errors.CheckConv2DInput(inputLengths, (int)weightsLengths[1], (int)weightsLengths[2], (int)weightsLengths[3], options);
+        return inputLengths.Length == 4
+            ? [inputLengths[0], weightsLengths[0], g.OutputHeight, g.OutputWidth]
+            : [weightsLengths[0], g.OutputHeight, g.OutputWidth];
+    }
+
+    /// <summary>
+    /// The span core of <c>Convolve2D</c> after validation, at a given maximum SIMD width (tests run
+    /// every width the machine has). Channel 0 writes <c>bias + conv</c>, later channels add theirs.
+    /// </summary>
+    internal static unsafe void Convolve2DCore(SimdWidth width, scoped in ReadOnlyTensorSpan<float> image, scoped in ReadOnlyTensorSpan<float> kernel, scoped in TensorSpan<float> destination, in ConvGeometry g, int channels, float bias)
+    {
+        var imageStrides = image.Strides;
+        var kernelStrides = kernel.Strides;
+        var destinationStrides = destination.Strides;
+        int kh = g.KernelHeight, kw = g.KernelWidth, oh = g.OutputHeight, ow = g.OutputWidth;
+        bool denseKernel = kernel.IsDense;
+        bool denseRows = destinationStrides[1] == 1;
+        long planeScratch = PlaneScratchLength(g);
+        long kernelScratch = denseKernel ? 0 : (long)channels * kh * kw;
+        long destinationScratch = denseRows ? 0 : (long)oh * ow;
+        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(planeScratch + kernelScratch + destinationScratch)));
+        try
+        {
+            fixed (float* src = image)
+            fixed (float* k = kernel)
+            fixed (float* dst = destination)
+            fixed (float* s = scratch)
+            {
+                nint destinationExtent = Errors.Extent(destination.Lengths, destinationStrides);
+                Errors.CheckNoOverlap(dst, destinationExtent, src, Errors.Extent(image.Lengths, imageStrides), "image");
+                Errors.CheckNoOverlap(dst, destinationExtent, k, Errors.Extent(kernel.Lengths, kernelStrides), "kernel");
+
+                float* weights = k;
+                if (!denseKernel)
+                {
+                    weights = s + planeScratch;
+                    GatherKernel(k, kernel.Lengths, kernelStrides, weights);
+                }
+
+                var args = new PlaneArgs
+                {
+                    SourceRowStride = imageStrides[^2],
+                    SourceColumnStride = imageStrides[^1],
+                    Destination = denseRows ? dst : s + planeScratch + kernelScratch,
+                    DestinationRowStride = denseRows ? destinationStrides[0] : ow,
+                    Bias = bias,
+                };
+                nint channelStride = image.Rank == 3 ? imageStrides[0] : 0;
+                for (int c = 0; c < channels; c++)
+                {
+                    args.Source = src + (c * channelStride);
+                    args.Kernel = weights + ((nint)c * kh * kw);
+                    args.Accumulate = c > 0;
+                    ConvolvePlane(width, g, args, s);
+                }
+
+                if (!denseRows)
+                {
+                    float* from = args.Destination;
+                    for (int y = 0; y < oh; y++)
+                    {
+                        float* to = dst + (y * destinationStrides[0]);
+                        for (int x = 0; x < ow; x++)
+                        {
+                            to[x * destinationStrides[1]] = *from++;
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Copies a strided <c>[kh, kw]</c> or <c>[C, kh, kw]</c> kernel into dense order.</summary>
+    private static unsafe void GatherKernel(float* kernel, ReadOnlySpan<nint> lengths, ReadOnlySpan<nint> strides, float* to)
+    {
+        int rank = lengths.Length;
+        nint channels = rank == 3 ? lengths[0] : 1, channelStride = rank == 3 ? strides[0] : 0;
+        nint rows = lengths[^2], columns = lengths[^1], rowStride = strides[^2], columnStride = strides[^1];
+        for (nint c = 0; c < channels; c++)
+        {
+            for (nint y = 0; y < rows; y++)
+            {
+                for (nint x = 0; x < columns; x++)
+                {
+                    *to++ = kernel[(c * channelStride) + (y * rowStride) + (x * columnStride)];
+                }
+            }
+        }
+    }
+}

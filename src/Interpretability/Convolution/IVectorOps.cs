@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+
+namespace Interpretability;
+
+/// <summary>
+/// The few vector operations the convolution kernels need, implemented once per width
+/// (<see cref="Convolution.Vector512Ops"/>, <see cref="Convolution.Vector256Ops"/>,
+/// <see cref="Convolution.Vector128Ops"/>, <see cref="Convolution.ScalarOps"/>). Kernels are written
+/// once as generic methods over a struct implementing this interface; the JIT compiles one
+/// specialised copy per width with every call inlined, so the vectors stay real
+/// <c>Vector512&lt;float&gt;</c> registers (the pattern System.Numerics.Tensors uses internally).
+/// </summary>
+/// <typeparam name="TVec">The vector type (<c>float</c> for the scalar path).</typeparam>
+internal interface IVectorOps<TVec>
+    where TVec : struct
+{
+    /// <summary>Lanes per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Loads <see cref="Count"/> floats from <paramref name="source"/> (no alignment needed).</summary>
+    static abstract unsafe TVec Load(float* source);
+
+    /// <summary>Stores <see cref="Count"/> floats to <paramref name="destination"/> (no alignment needed).</summary>
+    static abstract unsafe void Store(TVec value, float* destination);
+
+    /// <summary>Every lane set to <paramref name="value"/>.</summary>
+    static abstract TVec Broadcast(float value);
+
+    /// <summary><c>a * b + c</c>, fused where the hardware has FMA.</summary>
+    static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+
+    /// <summary><c>a + b</c>.</summary>
+    static abstract TVec Add(TVec a, TVec b);
+}
+
+/// <summary>The SIMD width a kernel runs at, chosen once per call.</summary>
+internal enum SimdWidth
+{
+    /// <summary>One float at a time (no usable vector hardware, or rows narrower than four pixels).</summary>
+    Scalar = 1,
+
+    /// <summary>Four floats: SSE, or AdvSimd on Arm.</summary>
+    Vector128 = 4,
+
+    /// <summary>Eight floats: AVX2.</summary>
+    Vector256 = 8,
+
+    /// <summary>Sixteen floats: AVX-512.</summary>
+    Vector512 = 16,
+}
+
+/// <summary>Chooses the SIMD width for a call.</summary>
+internal static class SimdWidths
+{
+    /// <summary>The widest width the hardware accelerates.</summary>
+    public static SimdWidth Best { get; } =
+        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? SimdWidth.Vector512
+        : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? SimdWidth.Vector256
+        : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? SimdWidth.Vector128
+        : SimdWidth.Scalar;
+
+    /// <summary>Every width this machine can run, widest first; tests run each of them.</summary>
+    public static IReadOnlyList<SimdWidth> Supported { get; } =
+        [.. new[] { SimdWidth.Vector512, SimdWidth.Vector256, SimdWidth.Vector128, SimdWidth.Scalar }.Where(w => w <= Best)];
+
+    /// <summary>
+    /// The widest width not above <paramref name="max"/> whose vector fits in a row of
+    /// <paramref name="rowLength"/> outputs, so that the last vector of a row can overlap the one
+    /// before it instead of needing a scalar tail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdWidth ForRow(SimdWidth max, int rowLength)
+    {
+        var width = max;
+        while (width > SimdWidth.Scalar && (int)width > rowLength)
+        {
+            width = width == SimdWidth.Vector512 ? SimdWidth.Vector256 : width == SimdWidth.Vector256 ? SimdWidth.Vector128 : SimdWidth.Scalar;
+        }
+
+        return width;
+    }
+}

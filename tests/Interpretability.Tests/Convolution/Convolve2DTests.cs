@@ -1,0 +1,157 @@
+using static Interpretability.Tests.Convolution.ConvolutionOracle;
+
+namespace Interpretability.Tests.Convolution;
+
+public class Convolve2DTests
+{
+    /// <summary>Lanes of every SIMD width this machine runs (16, 8, 4, 1 on AVX-512).</summary>
+    public static TheoryData<int> Widths() => [.. SimdWidths.Supported.Select(w => (int)w)];
+
+    /// <summary>Runs Convolve2DCore at one SIMD width and compares with the oracle.</summary>
+    private static void Check(SimdWidth width, Random random, int channels, int h, int w, int kh, int kw, ConvolutionOptions options, float bias, bool rank3 = true)
+    {
+        var image = rank3 ? RandomTensor(random, channels, h, w) : RandomTensor(random, h, w);
+        var kernel = rank3 ? RandomTensor(random, channels, kh, kw) : RandomTensor(random, kh, kw);
+        var (expected, magnitude) = ConvolutionOracle.Conv2D(Flatten(image), 1, channels, h, w, Flatten(kernel), 1, kh, kw, [bias], options);
+        var g = Interpretability.Convolution.Errors.CheckConvolve2D(image.Lengths, kernel.Lengths, options, out int c);
+        var result = Tensor.CreateFromShape<float>([g.OutputHeight, g.OutputWidth]);
+        Interpretability.Convolution.Convolve2DCore(width, image.AsReadOnlyTensorSpan(), kernel.AsReadOnlyTensorSpan(), result.AsTensorSpan(), g, c, bias);
+        AssertClose(expected, magnitude, Flatten(result), $"{width} C={channels} {h}x{w} kernel {kh}x{kw} {Describe(options)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Convolve2D_MatchesOracleForEveryRowWidth(int lanes)
+    {
+        var width = (SimdWidth)lanes;
+        // Every output width 1..70 (around every vector multiple) for the specialised 3, 5, 7 kernels and a looped one.
+        var random = new Random(1);
+        foreach (int k in new[] { 3, 5, 7, 4 })
+        {
+            for (int ow = 1; ow <= 70; ow++)
+            {
+                Check(width, random, 1, k + (ow % 4), ow + k - 1, k, k, ConvolutionOptions.Default, 0.25f, rank3: false);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Convolve2D_MatchesOracleWithSamePadding(int lanes)
+    {
+        var width = (SimdWidth)lanes;
+        var random = new Random(2);
+        foreach (int k in new[] { 1, 3, 5, 7 })
+        {
+            foreach (int size in new[] { 1, 2, 3, 7, 8, 9, 15, 16, 17, 28, 31, 33, 47, 48, 49, 63, 64, 65, 67 })
+            {
+                Check(width, random, 1, size, size, k, k, ConvolutionOptions.WithPadding(k / 2), -0.5f);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Convolve2D_MatchesOracleForRandomOptions(int lanes)
+    {
+        var width = (SimdWidth)lanes;
+        var random = new Random(3);
+        int checkedCases = 0;
+        while (checkedCases < 300)
+        {
+            int h = random.Next(1, 71), w = random.Next(1, 71), kh = random.Next(1, 8), kw = random.Next(1, 8);
+            var options = new ConvolutionOptions
+            {
+                Strides = (random.Next(1, 4), random.Next(1, 4)),
+                Dilations = (random.Next(1, 4), random.Next(1, 4)),
+                Pads = (random.Next(0, 4), random.Next(0, 4), random.Next(0, 4), random.Next(0, 4)),
+                AutoPad = (AutoPad)random.Next(0, 4),
+            };
+            var (oh, ow) = options.GetOutputSize(h, w, kh, kw);
+            if (oh < 1 || ow < 1)
+            {
+                continue;
+            }
+
+            Check(width, random, random.Next(1, 4), h, w, kh, kw, options, (float)random.NextDouble());
+            checkedCases++;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public unsafe void ConvolvePlane_EveryKernelWidthVariantMatchesOracle(int lanes)
+    {
+        // The dispatcher sends kernel widths 3, 5, 7 to their unrolled variants; the looped variant must agree too.
+        var random = new Random(4);
+        foreach (int k in new[] { 3, 5, 7 })
+        {
+            foreach (var options in new[] { ConvolutionOptions.WithPadding(k / 2), new ConvolutionOptions { Strides = (2, 3), Dilations = (1, 2), Pads = (2, 0, 1, 3) } })
+            {
+                foreach (var unrolled in new[] { true, false })
+                {
+                    const int h = 23, w = 61;
+                    var image = Random(random, h * w);
+                    var kernel = Random(random, k * k);
+                    var g = new ConvGeometry(h, w, k, k, options);
+                    var output = new float[g.OutputHeight * g.OutputWidth];
+                    var scratch = new float[Interpretability.Convolution.PlaneScratchLength(g)];
+                    fixed (float* src = image)
+                    fixed (float* kp = kernel)
+                    fixed (float* dst = output)
+                    fixed (float* s = scratch)
+                    {
+                        var args = new Interpretability.Convolution.PlaneArgs { Source = src, SourceRowStride = w, SourceColumnStride = 1, Kernel = kp, Destination = dst, DestinationRowStride = g.OutputWidth, Bias = 0.125f };
+                        // Rows narrower than a vector are the dispatcher's job (SimdWidths.ForRow); here every row is wide enough.
+                        Assert.True(g.OutputWidth >= lanes);
+                        PlaneVariant((SimdWidth)lanes, k, unrolled, g, args, s);
+                    }
+
+                    var (expected, magnitude) = ConvolutionOracle.Conv2D(image, 1, 1, h, w, kernel, 1, k, k, [0.125f], options);
+                    AssertClose(expected, magnitude, output, $"{(SimdWidth)lanes} {k}x{k} unrolled={unrolled} {Describe(options)}");
+                }
+            }
+        }
+    }
+
+    private static unsafe void PlaneVariant(SimdWidth width, int k, bool unrolled, in ConvGeometry g, in Interpretability.Convolution.PlaneArgs args, float* scratch)
+    {
+        switch (width)
+        {
+            case SimdWidth.Vector512:
+                Plane<Interpretability.Convolution.Vector512Ops, System.Runtime.Intrinsics.Vector512<float>>(k, unrolled, g, args, scratch);
+                break;
+            case SimdWidth.Vector256:
+                Plane<Interpretability.Convolution.Vector256Ops, System.Runtime.Intrinsics.Vector256<float>>(k, unrolled, g, args, scratch);
+                break;
+            case SimdWidth.Vector128:
+                Plane<Interpretability.Convolution.Vector128Ops, System.Runtime.Intrinsics.Vector128<float>>(k, unrolled, g, args, scratch);
+                break;
+            default:
+                Plane<Interpretability.Convolution.ScalarOps, float>(k, unrolled, g, args, scratch);
+                break;
+        }
+    }
+
+    private static unsafe void Plane<TOps, TVec>(int k, bool unrolled, in ConvGeometry g, in Interpretability.Convolution.PlaneArgs args, float* scratch)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+    {
+        if (!unrolled)
+        {
+            Interpretability.Convolution.ConvolvePlane<TOps, TVec, Interpretability.Convolution.KernelWidthAny>(g, args, scratch);
+        }
+        else if (k == 3)
+        {
+            Interpretability.Convolution.ConvolvePlane<TOps, TVec, Interpretability.Convolution.KernelWidth3>(g, args, scratch);
+        }
+        else if (k == 5)
+        {
+            Interpretability.Convolution.ConvolvePlane<TOps, TVec, Interpretability.Convolution.KernelWidth5>(g, args, scratch);
+        }
+        else
+        {
+            Interpretability.Convolution.ConvolvePlane<TOps, TVec, Interpretability.Convolution.KernelWidth7>(g, args, scratch);
+        }
+    }
+}
