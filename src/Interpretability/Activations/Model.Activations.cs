@@ -154,7 +154,20 @@ public sealed partial class Model
         {
             var allLayers = extraValues.Length > 0;
             var session = _sessions.GetOrAdd(allLayers, all => new Lazy<ActivationSession>(() => new ActivationSession(this, all ? LayerValues() : []))).Value;
-            return Execute(session, inputs, [.. Outputs.Select(o => o.Name).Concat(extraValues)], reuse);
+
+            // A value asked for twice (the last layer usually writes the model's output) is fetched
+            // once: bound to two arrays, ONNX Runtime fills only one of them.
+            string[] requested = [.. Outputs.Select(o => o.Name).Concat(extraValues)];
+            var fetch = requested.Distinct(StringComparer.Ordinal).ToArray();
+            var results = Execute(session, inputs, fetch, reuse);
+            if (fetch.Length == requested.Length)
+            {
+                return results;
+            }
+
+            var byName = fetch.Zip(results).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+            var given = new HashSet<string>(StringComparer.Ordinal);
+            return [.. requested.Select(name => given.Add(name) || reuse is not null ? byName[name] : Tensor.Create(byName[name].ToArray(), byName[name].Lengths))];
         }
         finally
         {

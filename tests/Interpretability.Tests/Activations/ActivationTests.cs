@@ -101,6 +101,27 @@ public class ActivationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GetActivations_GivesTheSameValuesOnEveryRunWhenALayerWritesAGraphOutput()
+    {
+        // Found by the concurrency tests: the last layer writes the model's output, so the run fetched
+        // that value twice; from the second run on, ONNX Runtime wrote it into one of the two bound
+        // arrays and the other kept whatever memory it was given.
+        using var model = Model.Load(LectureModel);
+        var input = ReadTensor(Path.Combine(TestPaths.Data("fashion"), "fashion_input_0-7.f32"), 8, 1, 28, 28);
+        var last = model.Layers[^1];
+        Assert.Equal(model.Outputs[0].Name, last.Outputs[0]);
+
+        var first = model.GetActivations(input);
+        for (var run = 0; run < 3; run++)
+        {
+            var again = model.GetActivations(input);
+            Assert.Equal(first[last].ToArray(), again[last].ToArray());
+            Assert.Equal(first.Outputs[0].ToArray(), again.Outputs[0].ToArray());
+            Assert.NotSame(again[last], again.Outputs[0]);
+        }
+    }
+
+    [Fact]
     public void GetActivations_AcceptsOneImageWithoutTheBatchAxis()
     {
         using var model = Model.Load(LectureModel);
