@@ -73,6 +73,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
             }
 
             sandbox.CheckOpened(opened);
+            if (opened.Count > 0)
+            {
+                fuzzCase.Outcomes.Add("external files opened, all inside the folder");
+            }
         }));
     }
 
