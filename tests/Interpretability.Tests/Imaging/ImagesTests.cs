@@ -171,6 +171,22 @@ public class ImagesTests
     }
 
     [Theory]
+    [InlineData("GIF", "photo.png")]
+    [InlineData("BMP", "photo.jpg")]
+    [InlineData("WebP", "photo.jpeg")]
+    public void Load_RefusesAnotherFormatBehindAPngOrJpegName(string format, string name)
+    {
+        // The name promises PNG or JPEG; the content decides, and is refused by its own name.
+        var bytes = OtherFormats().Single(row => (string)row[0] == format)[1];
+        var path = Write(name, (byte[])bytes);
+
+        var e = Assert.Throws<InvalidImageException>(() => Images.Load(path));
+
+        Assert.Contains($"is a {format} image", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Images.Load(Image("pixels-3x2.png")).ToArray(), Images.Load(Write("really-a-png.jpg", File.ReadAllBytes(Image("pixels-3x2.png")))).ToArray());
+    }
+
+    [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 0x89 })]
     [InlineData(new byte[] { (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o' })]
