@@ -13,7 +13,8 @@ namespace Interpretability;
 /// a wrong magic number or little-endian byte order, an element type other than 0x08 (unsigned byte,
 /// the type of every MNIST-family file; the other IDX types are refused rather than guessed at), a
 /// dimension beyond 2³¹ − 1 or a product beyond the element limit, data shorter or longer than the
-/// header declares, and truncated or corrupt gzip. The header is checked before the data are read, and
+/// header declares, truncated or corrupt gzip, and a path that is not a regular file (a FIFO, a device
+/// or a directory, refused without being opened). The header is checked before the data are read, and
 /// the data buffer grows only as data arrive.
 /// </remarks>
 public static class Idx
@@ -69,6 +70,18 @@ public static class Idx
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         CheckLimit(maxElements);
+
+        // Opening a FIFO with no writer blocks forever: look at what the path is first.
+        if (Onnx.FileStatus.TryGet(path, followLinks: true, out var status) && !status.IsRegularFile)
+        {
+            throw new InvalidIdxException($"{path} is a {status.KindName}, not a regular file.");
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new InvalidIdxException($"{path} is a directory, not a file.");
+        }
+
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         return IdxReader.Read(file, path, maxElements);
     }

@@ -16,6 +16,17 @@ internal static class ImageDecoder
 
     public static byte[] ReadFile(string path, ImageLoadOptions options)
     {
+        // Opening a FIFO with no writer blocks forever: look at what the path is first.
+        if (Onnx.FileStatus.TryGet(path, followLinks: true, out var status) && !status.IsRegularFile)
+        {
+            throw new InvalidImageException($"{path} is a {status.KindName}, not a regular file.");
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new InvalidImageException($"{path} is a directory, not a file.");
+        }
+
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         if (file.Length > options.MaxBytes)
         {

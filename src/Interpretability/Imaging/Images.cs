@@ -13,7 +13,8 @@ namespace Interpretability;
 /// other formats (GIF, BMP, WebP, ... are refused even though the codec could read them), dimensions
 /// beyond <see cref="ImageLoadOptions.MaxDimension"/> or <see cref="ImageLoadOptions.MaxPixels"/>
 /// (checked from the header, before pixel memory is allocated), files beyond
-/// <see cref="ImageLoadOptions.MaxBytes"/>, and truncated or corrupt data. EXIF orientation is not
+/// <see cref="ImageLoadOptions.MaxBytes"/>, a path that is not a regular file (a FIFO, a device or a
+/// directory, refused without being opened), and truncated or corrupt data. EXIF orientation is not
 /// applied (as Pillow's Image.open); alpha is dropped, keeping each pixel's colour.
 /// </remarks>
 public static class Images
