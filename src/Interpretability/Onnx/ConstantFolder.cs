@@ -33,6 +33,11 @@ internal sealed class ConstantFolder
             return TensorDecoder.ReadHeader(initializer, Source).Dims;
         }
 
+        if (_graph.SparseInitializers.TryGetValue(name, out var sparse))
+        {
+            return [.. sparse.Dims];
+        }
+
         if (_graph.TryGetProducer(name, out var node) && node.OpType is "Identity" or "Cast" or "DequantizeLinear" && node.Input.Count > 0)
         {
             return DimsOf(node.Input[0]);
@@ -47,6 +52,11 @@ internal sealed class ConstantFolder
         if (_graph.Initializers.TryGetValue(name, out var initializer))
         {
             return (OnnxDataType)initializer.DataType;
+        }
+
+        if (_graph.SparseInitializers.TryGetValue(name, out var sparse))
+        {
+            return (OnnxDataType)sparse.Values.DataType;
         }
 
         if (!_graph.TryGetProducer(name, out var node))
@@ -95,6 +105,11 @@ internal sealed class ConstantFolder
         if (_graph.Initializers.TryGetValue(name, out var initializer))
         {
             return Decode(initializer);
+        }
+
+        if (_graph.SparseInitializers.TryGetValue(name, out var sparse))
+        {
+            return SparseTensors.Densify(sparse, Source);
         }
 
         if (!_graph.TryGetProducer(name, out var node))

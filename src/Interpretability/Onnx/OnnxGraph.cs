@@ -9,6 +9,7 @@ namespace Interpretability.Onnx;
 internal sealed class OnnxGraph
 {
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SparseTensorProto> _sparseInitializers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _producers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ValueKind> _kinds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ValueInfoProto> _valueInfos = new(StringComparer.Ordinal);
@@ -49,6 +50,9 @@ internal sealed class OnnxGraph
     public IReadOnlyList<ValueInfoProto> RealInputs { get; private set; } = [];
 
     public IReadOnlyDictionary<string, TensorProto> Initializers => _initializers;
+
+    /// <summary>Sparse initializers (ONNX's sparse_initializer), by the name of their values.</summary>
+    public IReadOnlyDictionary<string, SparseTensorProto> SparseInitializers => _sparseInitializers;
 
     public ValueKind KindOf(string value) => _kinds.TryGetValue(value, out var kind) ? kind : ValueKind.Activation;
 
@@ -98,13 +102,21 @@ internal sealed class OnnxGraph
             _kinds[initializer.Name] = ValueKind.Constant;
         }
 
-        if (Graph.SparseInitializer.Count > 0)
+        foreach (var sparse in Graph.SparseInitializer)
         {
-            foreach (var sparse in Graph.SparseInitializer)
+            var name = sparse.Values?.Name;
+            if (string.IsNullOrEmpty(name) || sparse.Indices is null)
             {
-                var name = sparse.Values?.Name ?? string.Empty;
-                _kinds[name] = ValueKind.Constant;
+                throw Source.Invalid("a sparse initializer has no values (with a name) or no indices.");
             }
+
+            if (_initializers.ContainsKey(name) || !_sparseInitializers.TryAdd(name, sparse))
+            {
+                throw Source.Invalid($"two initializers are named '{name}'.");
+            }
+
+            SparseTensors.Validate(sparse, Source);
+            _kinds[name] = ValueKind.Constant;
         }
     }
 
