@@ -16,6 +16,7 @@ public sealed partial class Model
     private readonly ConcurrentDictionary<bool, Lazy<ActivationSession>> _sessions = new();
     private readonly Lock _lifetime = new();
     private int _inFlight;
+    private ActivationAliases? _aliases;
 
     /// <summary>The model's only input (what <see cref="Run(Tensor{float})"/> and <see cref="GetActivations(Tensor{float})"/> feed).</summary>
     /// <exception cref="InvalidOperationException">The model has no input or several; use <see cref="GetActivations(IReadOnlyDictionary{string, Tensor{float}}, IEnumerable{Layer}?)"/>.</exception>
@@ -45,6 +46,12 @@ public sealed partial class Model
     /// Runs the model once and returns the outputs of every layer: what the network itself
     /// computed at each step for this input.
     /// </summary>
+    /// <remarks>
+    /// The tensors are new and belong to the caller; a layer that only reshapes its input
+    /// (Flatten, Reshape to a constant shape, Squeeze, Unsqueeze, Identity, Dropout) shares memory
+    /// with its input layer's tensor. To read activations in a loop without allocating them each
+    /// time, use <see cref="CreateActivationReader(IEnumerable{Layer})"/>.
+    /// </remarks>
     /// <param name="input">The input, as for <see cref="Run(Tensor{float})"/>.</param>
     /// <returns>The activations of all layers, keyed by layer, and the model's outputs.</returns>
     /// <exception cref="ArgumentException">The input's shape disagrees with <see cref="Input"/>.</exception>
@@ -156,18 +163,23 @@ public sealed partial class Model
             var session = _sessions.GetOrAdd(allLayers, all => new Lazy<ActivationSession>(() => new ActivationSession(this, all ? LayerValues() : []))).Value;
 
             // A value asked for twice (the last layer usually writes the model's output) is fetched
-            // once: bound to two arrays, ONNX Runtime fills only one of them.
+            // once: bound to two arrays, ONNX Runtime fills only one of them. A layer that only
+            // reshapes its input is not fetched at all: its input's data is, and is reshaped here.
+            var aliases = Aliases;
             string[] requested = [.. Outputs.Select(o => o.Name).Concat(extraValues)];
-            var fetch = requested.Distinct(StringComparer.Ordinal).ToArray();
+            var fetch = requested.Select(aliases.SourceOf).Distinct(StringComparer.Ordinal).ToArray();
             var results = Execute(session, inputs, fetch, reuse);
-            if (fetch.Length == requested.Length)
+            if (fetch.Length == requested.Length && !requested.Any(aliases.IsAlias))
             {
                 return results;
             }
 
             var byName = fetch.Zip(results).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
             var given = new HashSet<string>(StringComparer.Ordinal);
-            return [.. requested.Select(name => given.Add(name) || reuse is not null ? byName[name] : Tensor.Create(byName[name].ToArray(), byName[name].Lengths))];
+            return [.. requested.Select(name =>
+                aliases.IsAlias(name) ? aliases.Apply(name, byName[aliases.SourceOf(name)], Source)
+                : given.Add(name) || reuse is not null ? byName[name]
+                : Tensor.Create(byName[name].ToArray(), byName[name].Lengths))];
         }
         finally
         {
@@ -178,8 +190,13 @@ public sealed partial class Model
     /// <summary>The layers of <paramref name="layers"/> that write a value (their first output).</summary>
     private static IEnumerable<Layer> Writing(IEnumerable<Layer> layers) => layers.Where(l => l.Outputs.Count > 0 && l.Outputs[0].Length > 0);
 
-    /// <summary>The value every layer writes (its first output), once each: the extra outputs of the all-layers session.</summary>
-    private string[] LayerValues() => [.. Writing(Layers).Select(l => l.Outputs[0]).Distinct(StringComparer.Ordinal)];
+    /// <summary>
+    /// The value every layer writes (its first output), once each, except layers that only reshape
+    /// another value: the extra outputs of the all-layers session.
+    /// </summary>
+    private string[] LayerValues() => [.. Writing(Layers).Select(l => l.Outputs[0]).Where(v => !Aliases.IsAlias(v)).Distinct(StringComparer.Ordinal)];
+
+    private ActivationAliases Aliases => LazyInitializer.EnsureInitialized(ref _aliases, () => new ActivationAliases(this));
 
     /// <summary>Runs <paramref name="session"/> and returns the values named in <paramref name="fetch"/>, in that order.</summary>
     private unsafe Tensor<float>[] Execute(ActivationSession session, IReadOnlyDictionary<string, Tensor<float>> inputs, string[] fetch, OutputBuffers? reuse = null)
@@ -295,7 +312,7 @@ public sealed partial class Model
             var tensors = new Tensor<float>[shapes.Length];
             for (var i = 0; i < shapes.Length; i++)
             {
-                tensors[i] = Tensor.Create(arrays[i], OutputBuffers.Lengths(shapes[i]));
+                tensors[i] = TensorArrays.Wrap(arrays[i], OutputBuffers.Lengths(shapes[i]));
             }
 
             return tensors;
@@ -385,8 +402,7 @@ public sealed partial class Model
             TensorDecoder.ConvertRaw(value.GetTensorMutableRawData(), type, data);
         }
 
-        nint[] lengths = shape.Length == 0 ? [1] : [.. shape.Select(d => checked((nint)d))];
-        return Tensor.Create(data, lengths);
+        return TensorArrays.Wrap(data, OutputBuffers.Lengths(shape));
     }
 
     private void Enter()

@@ -56,7 +56,7 @@ internal sealed class OutputBuffers : IDisposable
                 // Pinned for the buffers' whole life, so the OrtValues can point at them between runs.
                 var array = GC.AllocateUninitializedArray<float>(checked((int)shapes[i].Aggregate(1L, (a, b) => a * b)), pinned: true);
                 values[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, array.AsMemory(), shapes[i]);
-                tensors[i] = Tensor.Create(array, Lengths(shapes[i]));
+                tensors[i] = TensorArrays.Wrap(array, Lengths(shapes[i]));
             }
 
             return (values, tensors);
