@@ -82,6 +82,7 @@ internal sealed partial class Conv2DPlan
     /// Copies <c>[C, H, W]</c> into zero-padded, stride-split planes: padded pixel <c>(yp, xp)</c> of
     /// channel <c>c</c> goes to <c>pack[c * channelLength + ((yp % sy) * sx + xp % sx) * phasePlane + (yp / sy) * PhaseWidth + xp / sx]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackInput(in ConvGeometry g, float* input, in InputLayout layout, float* pack, int channels, nint channelLength, nint phasePlane, long length)
     {
         NativeMemory.Clear(pack, (nuint)length * sizeof(float));
@@ -118,6 +119,7 @@ internal sealed partial class Conv2DPlan
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void RunGemm<TOps, TVec>(in ConvGeometry g, float* input, nint channelStride, nint* tapOffsets, int taps, int virtualWidth, float* output)
         where TOps : IVectorOps<TVec>
         where TVec : struct
@@ -202,6 +204,7 @@ internal sealed partial class Conv2DPlan
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ScatterTile<TOps, TVec>(float* tile, int blockPositions, int lanes, int* runs, int runCount, float* output, nint plane)
         where TOps : IVectorOps<TVec>
         where TVec : struct

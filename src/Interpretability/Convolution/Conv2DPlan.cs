@@ -185,29 +185,49 @@ internal sealed partial class Conv2DPlan
         }
     }
 
+    /// <summary>
+    /// One direct convolution per output channel. At unit strides with padding, every input channel
+    /// is first copied once into a zero-padded plane, so the planes run with no border handling at all
+    /// (no strips, no ring); at other strides each plane pads its own rows.
+    /// </summary>
     private unsafe void RunDepthwise(in ConvGeometry g, float* input, in InputLayout layout, float* output)
     {
-        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)Convolution.PlaneScratchLength(g)));
+        bool pack = g.StrideX == 1 && g.StrideY == 1 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0;
+        var planeGeometry = pack ? g.ForPaddedInput() : g;
+        int channels = GroupChannels * Group;
+        long packedLength = pack ? channels * g.PaddedHeight * g.PaddedWidth : 0;
+        long scratchLength = Convolution.PlaneScratchLength(planeGeometry);
+        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(scratchLength + packedLength)));
         try
         {
             fixed (float* s = scratch)
             fixed (float* w = _weights)
             {
+                var planeLayout = layout;
+                if (pack)
+                {
+                    float* packed = s + scratchLength;
+                    nint plane = (nint)(g.PaddedHeight * g.PaddedWidth);
+                    PackInput(g, input, layout, packed, channels, plane, plane, packedLength);
+                    input = packed;
+                    planeLayout = new InputLayout(0, plane, (nint)g.PaddedWidth, 1);
+                }
+
                 int taps = g.Taps;
-                long plane = (long)g.OutputHeight * g.OutputWidth;
+                long outputPlane = (long)g.OutputHeight * g.OutputWidth;
                 var args = new Convolution.PlaneArgs
                 {
-                    SourceRowStride = layout.Row,
-                    SourceColumnStride = layout.Column,
+                    SourceRowStride = planeLayout.Row,
+                    SourceColumnStride = planeLayout.Column,
                     DestinationRowStride = g.OutputWidth,
                 };
                 for (int o = 0; o < OutputChannels; o++)
                 {
-                    args.Source = input + ((o / GroupOutputs) * layout.Channel);
+                    args.Source = input + ((o / GroupOutputs) * planeLayout.Channel);
                     args.Kernel = w + ((nint)o * taps);
-                    args.Destination = output + (o * plane);
+                    args.Destination = output + (o * outputPlane);
                     args.Bias = _bias[o];
-                    Convolution.ConvolvePlane(_width, g, args, s);
+                    Convolution.ConvolvePlane(_width, planeGeometry, args, s);
                 }
             }
         }

@@ -85,15 +85,62 @@ public static partial class Convolution
         public bool Accumulate;
     }
 
-    /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry (ring, zero row, tables).</summary>
-    internal static long PlaneScratchLength(in ConvGeometry g) =>
-        ((RingRows(g) + 1L) * g.SplitRowLength) + RingRows(g) + (2L * g.KernelWidth) + (2L * (g.KernelHeight + 3)) + 8;
+    /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry at any width (ring or strips, zero row, tables).</summary>
+    internal static long PlaneScratchLength(in ConvGeometry g)
+    {
+        // Enough for the ring and for the strips at any width (strips are at most a vector plus a pad plus the reach each).
+        long ringRows = RingRows(g);
+        long reach = (g.KernelWidth - 1L) * g.DilationX;
+        long rows = ringRows * Math.Max(g.SplitRowLength, Math.Max(16, g.PadLeft) + Math.Max(16, g.PadRight) + (2 * reach));
+        return rows + ZeroLength(g) + ringRows + (2L * g.KernelWidth) + (2L * 3 * (g.KernelHeight + 3)) + 16;
+    }
 
     /// <summary>Rows of the ring: the input rows of four consecutive output rows (<see cref="ConvolveRows4"/>) at unit vertical stride.</summary>
     private static int RingRows(in ConvGeometry g) => g.RowSpan + 3;
 
+    /// <summary>Floats of the shared zero row: as long as any row a kernel reads.</summary>
+    private static long ZeroLength(in ConvGeometry g) => Math.Max(g.SplitRowLength, g.PaddedWidth) + 16;
+
     /// <summary>Whether four output rows at once (<see cref="ConvolveRows4"/>) applies: unit vertical stride and dilation, kernel height 3, 5 or 7.</summary>
     private static bool FourRows(in ConvGeometry g) => g.StrideY == 1 && g.DilationY == 1 && g.KernelHeight is 3 or 5 or 7;
+
+    /// <summary>
+    /// How a plane reads its rows. <b>Direct</b> (unit horizontal stride, unit column stride, output
+    /// wide enough): the interior output columns <c>[Left, OutputWidth - Right)</c> read the source
+    /// rows in place; only the <c>Left</c> and <c>Right</c> border columns (at least one vector each,
+    /// present only with left or right padding) read small zero-padded copies of the row ends, the
+    /// "strips". Otherwise <b>ring</b>: every row is copied zero-padded and stride-split.
+    /// </summary>
+    private readonly struct PlaneStrips
+    {
+        public PlaneStrips(in ConvGeometry g, int lanes, nint columnStride)
+        {
+            Reach = (g.KernelWidth - 1) * g.DilationX;
+
+            // Output column x reads padded columns x .. x + Reach, i.e. input columns x - PadLeft .. x + Reach - PadLeft.
+            long lastInside = g.InputWidth - 1L - Reach + g.PadLeft;
+            long left = g.PadLeft == 0 ? 0 : Math.Max(lanes, g.PadLeft);
+            long right = g.OutputWidth - 1L <= lastInside ? 0 : Math.Max(lanes, g.OutputWidth - 1L - lastInside);
+            Direct = g.StrideX == 1 && columnStride == 1 && g.OutputWidth - left - right >= lanes;
+            Left = Direct ? (int)left : 0;
+            Right = Direct ? (int)right : 0;
+        }
+
+        public bool Direct { get; }
+
+        /// <summary>Padded columns from the first to the last a kernel row reads, minus one.</summary>
+        public int Reach { get; }
+
+        /// <summary>Output columns computed from the left strip.</summary>
+        public int Left { get; }
+
+        /// <summary>Output columns computed from the right strip.</summary>
+        public int Right { get; }
+
+        public long LeftLength => Left == 0 ? 0 : (long)Left + Reach;
+
+        public long RightLength => Right == 0 ? 0 : (long)Right + Reach;
+    }
 
     /// <summary>Convolves one plane at the widest SIMD width not above <paramref name="maxWidth"/> that fits the output row.</summary>
     internal static unsafe void ConvolvePlane(SimdWidth maxWidth, in ConvGeometry g, in PlaneArgs args, float* scratch)
@@ -137,101 +184,137 @@ public static partial class Convolution
     }
 
     /// <summary>The plane loop at one width and kernel width; exposed so tests and benchmarks can run each variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void ConvolvePlane<TOps, TVec, TKw>(in ConvGeometry g, in PlaneArgs args, float* scratch)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKw : IKernelWidth
     {
-        int kh = g.KernelHeight, kw = g.KernelWidth, span = RingRows(g);
-        bool direct = g.StrideX == 1 && g.PadLeft == 0 && g.PadRight == 0 && args.SourceColumnStride == 1;
-        nint rowLength = (nint)g.SplitRowLength;
+        int kh = g.KernelHeight, kw = g.KernelWidth, ringRows = RingRows(g), ow = g.OutputWidth;
+        var strips = new PlaneStrips(g, TOps.Count, args.SourceColumnStride);
+        nint slotLength = (nint)(strips.Direct ? strips.LeftLength + strips.RightLength : g.SplitRowLength);
+        bool copies = !strips.Direct || slotLength > 0;
 
-        // Scratch layout: ring (RingRows rows) | zero row | ring tags (int) | column offsets (nint) | row pointers (kh + 3).
+        // Scratch: ring (ringRows slots) | zero row | tags (int) | column offsets (nint) | 3 row tables of kh + 3 pointers.
         float* ring = scratch;
-        float* zero = ring + (span * rowLength);
-        int* tags = (int*)(zero + rowLength);
-        nint* columnOffsets = (nint*)(((nint)(tags + span) + 7) & ~(nint)7);
-        float** rows = (float**)(columnOffsets + kw);
+        float* zero = ring + (ringRows * slotLength);
+        nint zeroLength = (nint)ZeroLength(g);
+        int* tags = (int*)(zero + zeroLength);
+        nint* columnOffsets = (nint*)(((nint)(tags + ringRows) + 7) & ~(nint)7);
+        float** tables = (float**)(columnOffsets + kw);
+        int tableLength = kh + 3;
 
-        NativeMemory.Clear(zero, (nuint)rowLength * sizeof(float));
-        if (!direct)
+        NativeMemory.Clear(zero, (nuint)zeroLength * sizeof(float));
+        if (copies)
         {
-            // Pad columns of the ring rows are zero once and stay zero: filling a row writes only its data columns.
-            NativeMemory.Clear(ring, (nuint)(span * rowLength) * sizeof(float));
-            new Span<int>(tags, span).Fill(-1);
+            // Ring rows: pad columns are zeroed once and stay zero (a fill writes only data columns). Strips are rewritten whole.
+            NativeMemory.Clear(ring, (nuint)(ringRows * slotLength) * sizeof(float));
+            new Span<int>(tags, ringRows).Fill(-1);
         }
 
         for (int kx = 0; kx < kw; kx++)
         {
-            columnOffsets[kx] = direct ? (nint)kx * g.DilationX : (nint)g.SplitColumnOffset(kx);
+            columnOffsets[kx] = strips.Direct ? (nint)kx * g.DilationX : (nint)g.SplitColumnOffset(kx);
         }
 
-        int y = 0;
-        if (FourRows(g))
+        // Segments of the output row: [0, Left) from the left strips, [Left, ow - Right) in place, [ow - Right, ow) from the right strips.
+        // In ring mode, one segment over the whole row.
+        int interior = strips.Direct ? ow - strips.Left - strips.Right : ow;
+        float** leftRows = tables, middleRows = tables + tableLength, rightRows = tables + (2 * tableLength);
+        nint middleShift = strips.Direct ? strips.Left - g.PadLeft : 0;
+        bool four = FourRows(g);
+        for (int y = 0; y < g.OutputHeight;)
         {
-            for (; y + 4 <= g.OutputHeight; y += 4)
-            {
-                long firstRow = (long)y - g.PadTop;
-                for (int r = 0; r < kh + 3; r++)
-                {
-                    rows[r] = InputRow(g, args, firstRow + r, direct, ring, zero, tags, span, rowLength);
-                }
-
-                float* d = args.Destination + (y * args.DestinationRowStride);
-                switch (kh)
-                {
-                    case 3:
-                        ConvolveRows4<TOps, TVec, KernelHeight3>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
-                        break;
-                    case 5:
-                        ConvolveRows4<TOps, TVec, KernelHeight5>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
-                        break;
-                    default:
-                        ConvolveRows4<TOps, TVec, KernelHeight7>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
-                        break;
-                }
-            }
-        }
-
-        for (; y < g.OutputHeight; y++)
-        {
+            int count = four && y + 4 <= g.OutputHeight ? 4 : 1;
             long firstRow = ((long)y * g.StrideY) - g.PadTop;
-            for (int ky = 0; ky < kh; ky++)
+            for (int r = 0; r < (count == 4 ? kh + 3 : kh); r++)
             {
-                rows[ky] = InputRow(g, args, firstRow + ((long)ky * g.DilationY), direct, ring, zero, tags, span, rowLength);
+                long iy = firstRow + (count == 4 ? r : (long)r * g.DilationY);
+                if ((ulong)iy >= (ulong)g.InputHeight)
+                {
+                    leftRows[r] = middleRows[r] = rightRows[r] = zero;
+                    continue;
+                }
+
+                float* source = args.Source + ((nint)iy * args.SourceRowStride);
+                float* slot = ring + ((int)(iy % ringRows) * slotLength);
+                if (copies && tags[(int)(iy % ringRows)] != iy)
+                {
+                    if (strips.Direct)
+                    {
+                        FillStrip(source, g.InputWidth, -g.PadLeft, slot, strips.LeftLength);
+                        FillStrip(source, g.InputWidth, ow - strips.Right - g.PadLeft, slot + strips.LeftLength, strips.RightLength);
+                    }
+                    else
+                    {
+                        FillSplitRow(g, source, args.SourceColumnStride, slot);
+                    }
+
+                    tags[(int)(iy % ringRows)] = (int)iy;
+                }
+
+                leftRows[r] = slot;
+                middleRows[r] = strips.Direct ? source + middleShift : slot;
+                rightRows[r] = slot + strips.LeftLength;
             }
 
-            ConvolveRow<TOps, TVec, TKw>(rows, kh, kw, args.Kernel, columnOffsets, args.Destination + (y * args.DestinationRowStride), g.OutputWidth, args.Bias, args.Accumulate);
+            float* d = args.Destination + (y * args.DestinationRowStride);
+            if (strips.Left > 0)
+            {
+                ConvolveRows<TOps, TVec, TKw>(count, leftRows, kh, kw, args, columnOffsets, d, strips.Left);
+            }
+
+            ConvolveRows<TOps, TVec, TKw>(count, middleRows, kh, kw, args, columnOffsets, d + strips.Left, interior);
+            if (strips.Right > 0)
+            {
+                ConvolveRows<TOps, TVec, TKw>(count, rightRows, kh, kw, args, columnOffsets, d + (ow - strips.Right), strips.Right);
+            }
+
+            y += count;
+        }
+    }
+
+    /// <summary>One or four output rows of one segment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ConvolveRows<TOps, TVec, TKw>(int count, float** rows, int kh, int kw, in PlaneArgs args, nint* columnOffsets, float* dst, int width)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        if (count == 1)
+        {
+            ConvolveRow<TOps, TVec, TKw>(rows, kh, kw, args.Kernel, columnOffsets, dst, width, args.Bias, args.Accumulate);
+            return;
+        }
+
+        switch (kh)
+        {
+            case 3:
+                ConvolveRows4<TOps, TVec, KernelHeight3>(rows, kw, args.Kernel, columnOffsets, dst, args.DestinationRowStride, width, args.Bias, args.Accumulate);
+                break;
+            case 5:
+                ConvolveRows4<TOps, TVec, KernelHeight5>(rows, kw, args.Kernel, columnOffsets, dst, args.DestinationRowStride, width, args.Bias, args.Accumulate);
+                break;
+            default:
+                ConvolveRows4<TOps, TVec, KernelHeight7>(rows, kw, args.Kernel, columnOffsets, dst, args.DestinationRowStride, width, args.Bias, args.Accumulate);
+                break;
         }
     }
 
     /// <summary>
-    /// Input row <paramref name="iy"/> as the kernels read it: the shared zero row in the padding, the
-    /// source row itself in direct mode, otherwise its padded, stride-split copy in the ring (copied
-    /// the first time it is needed).
+    /// Copies the input columns among <c>[first, first + length)</c> of a row into a strip (strip
+    /// index <c>j</c> holds column <c>first + j</c>). Positions outside the input are padding: they
+    /// were zeroed once with the ring and are never written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe float* InputRow(in ConvGeometry g, in PlaneArgs args, long iy, bool direct, float* ring, float* zero, int* tags, int ringRows, nint rowLength)
+    private static unsafe void FillStrip(float* source, int width, long first, float* strip, long length)
     {
-        if ((ulong)iy >= (ulong)g.InputHeight)
+        long begin = Math.Max(0, -first), end = Math.Min(length, width - first);
+        if (end > begin)
         {
-            return zero;
+            long bytes = (end - begin) * sizeof(float);
+            Buffer.MemoryCopy(source + first + begin, strip + begin, bytes, bytes);
         }
-
-        if (direct)
-        {
-            return args.Source + ((nint)iy * args.SourceRowStride);
-        }
-
-        int slot = (int)(iy % ringRows);
-        float* row = ring + (slot * rowLength);
-        if (tags[slot] != iy)
-        {
-            FillSplitRow(g, args.Source + ((nint)iy * args.SourceRowStride), args.SourceColumnStride, row);
-            tags[slot] = (int)iy;
-        }
-
-        return row;
     }
 
     /// <summary>Copies one input row into a zero-padded, stride-split row (only the data columns are written).</summary>
@@ -243,6 +326,7 @@ public static partial class Convolution
     /// <paramref name="phaseStride"/> floats apart: padded column <c>xp</c> goes to
     /// <c>row[(xp % StrideX) * phaseStride + xp / StrideX]</c>. Only the data columns are written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void FillSplitRow(in ConvGeometry g, float* source, nint columnStride, float* row, nint phaseStride)
     {
         int width = g.InputWidth, stride = g.StrideX, padLeft = g.PadLeft;
