@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using Interpretability.Internals;
 
 namespace Interpretability;
 
@@ -38,7 +39,8 @@ internal sealed partial class Conv2DPlan
     /// <param name="bias"><c>[O]</c> or null.</param>
     /// <param name="options">The layer's attributes; null for ONNX's defaults.</param>
     /// <param name="width">The SIMD width to run at; null for the widest the machine has (tests force each).</param>
-    public Conv2DPlan(Tensor<float> weights, Tensor<float>? bias, ConvolutionOptions? options, SimdWidth? width = null)
+    /// <param name="algorithm">Forces an algorithm (benchmarks compare them); null chooses by shape.</param>
+    public Conv2DPlan(Tensor<float> weights, Tensor<float>? bias, ConvolutionOptions? options, SimdWidth? width = null, Conv2DAlgorithm? algorithm = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         Options = options ?? ConvolutionOptions.Default;
@@ -53,6 +55,13 @@ internal sealed partial class Conv2DPlan
         Algorithm = GroupChannels == 1 && GroupOutputs <= DepthwiseMaxOutputsPerGroup ? Conv2DAlgorithm.Depthwise
             : KernelHeight == 1 && KernelWidth == 1 && Options.Strides == (1, 1) && (Options.AutoPad != AutoPad.NotSet || Options.Pads == (0, 0, 0, 0)) ? Conv2DAlgorithm.Pointwise
             : Conv2DAlgorithm.Packed;
+        if (algorithm is { } forced)
+        {
+            bool possible = forced == Conv2DAlgorithm.Packed
+                || (forced == Conv2DAlgorithm.Depthwise && GroupChannels == 1)
+                || (forced == Conv2DAlgorithm.Pointwise && KernelHeight == 1 && KernelWidth == 1 && Options.Strides == (1, 1) && (Options.AutoPad != AutoPad.NotSet || Options.Pads == (0, 0, 0, 0)));
+            Algorithm = possible ? forced : ThrowHelper.ThrowArgument<Conv2DAlgorithm>(nameof(algorithm), $"{forced} cannot run this layer.");
+        }
 
         var dense = new float[weights.FlattenedLength];
         weights.FlattenTo(dense);
@@ -95,6 +104,9 @@ internal sealed partial class Conv2DPlan
 
     /// <summary>Threads a run may use: -1 (default) decides by the work size, 1 forces a single thread (benchmarks).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Multiply-adds per worker below which a run stays single-threaded; <see cref="ParallelMinMultiplyAdds"/> unless a test or benchmark overrides it.</summary>
+    public long ParallelThreshold { get; init; } = ParallelMinMultiplyAdds;
 
     /// <summary>Blocks of <see cref="BlockChannels"/> output channels per group.</summary>
     private int Blocks => (GroupOutputs + BlockChannels - 1) / BlockChannels;
@@ -165,6 +177,23 @@ internal sealed partial class Conv2DPlan
         }
     }
 
+    /// <summary>
+    /// Multiply-adds per worker below which a run stays on the calling thread. Measured in
+    /// ParallelThresholdBench on the 2-vCPU machine (both vCPUs share one core's FPUs): see
+    /// benchmarks/Interpretability.Benchmarks/results.
+    /// </summary>
+    internal const long ParallelMinMultiplyAdds = 8_000_000;
+
+    /// <summary>Multiply-adds of one image: <c>O * OH * OW * (C / group) * kh * kw</c>.</summary>
+    private long MultiplyAdds(in ConvGeometry g) => (long)OutputChannels * g.OutputHeight * g.OutputWidth * GroupChannels * g.Taps;
+
+    /// <summary>Threads for a run of this much work split into at most <paramref name="items"/> pieces.</summary>
+    private int Workers(long multiplyAdds, long items)
+    {
+        int limit = MaxDegreeOfParallelism < 1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
+        return (int)Math.Max(1, Math.Min(Math.Min(limit, items), multiplyAdds / Math.Max(1, ParallelThreshold)));
+    }
+
     private ConvGeometry Check(ReadOnlySpan<nint> inputLengths) =>
         Convolution.Errors.CheckConv2DInput(inputLengths, GroupChannels, KernelHeight, KernelWidth, Options);
 
@@ -213,21 +242,25 @@ internal sealed partial class Conv2DPlan
                     planeLayout = new InputLayout(0, plane, (nint)g.PaddedWidth, 1);
                 }
 
-                int taps = g.Taps;
-                long outputPlane = (long)g.OutputHeight * g.OutputWidth;
-                var args = new Convolution.PlaneArgs
+                var job = new DepthwiseJob((nint)input, planeLayout.Row, planeLayout.Column, planeLayout.Channel, (nint)w, (nint)output);
+                int workers = Workers(MultiplyAdds(g), OutputChannels);
+                if (workers == 1)
                 {
-                    SourceRowStride = planeLayout.Row,
-                    SourceColumnStride = planeLayout.Column,
-                    DestinationRowStride = g.OutputWidth,
-                };
-                for (int o = 0; o < OutputChannels; o++)
+                    RunDepthwise(planeGeometry, job, s, 0, OutputChannels);
+                }
+                else
                 {
-                    args.Source = input + ((o / GroupOutputs) * planeLayout.Channel);
-                    args.Kernel = w + ((nint)o * taps);
-                    args.Destination = output + (o * outputPlane);
-                    args.Bias = _bias[o];
-                    Convolution.ConvolvePlane(_width, planeGeometry, args, s);
+                    var geometry = planeGeometry;
+                    Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+                    {
+                        float[] own = ArrayPool<float>.Shared.Rent((int)scratchLength);
+                        fixed (float* ownScratch = own)
+                        {
+                            RunDepthwise(geometry, job, ownScratch, OutputChannels * worker / workers, OutputChannels * (worker + 1) / workers);
+                        }
+
+                        ArrayPool<float>.Shared.Return(own);
+                    });
                 }
             }
         }
@@ -236,6 +269,29 @@ internal sealed partial class Conv2DPlan
             ArrayPool<float>.Shared.Return(scratch);
         }
     }
+
+    /// <summary>Output channels <c>[first, end)</c> of a depthwise run.</summary>
+    private unsafe void RunDepthwise(in ConvGeometry g, in DepthwiseJob job, float* scratch, int first, int end)
+    {
+        long outputPlane = (long)g.OutputHeight * g.OutputWidth;
+        var args = new Convolution.PlaneArgs
+        {
+            SourceRowStride = job.Row,
+            SourceColumnStride = job.Column,
+            DestinationRowStride = g.OutputWidth,
+        };
+        for (int o = first; o < end; o++)
+        {
+            args.Source = (float*)job.Input + ((o / GroupOutputs) * job.Channel);
+            args.Kernel = (float*)job.Weights + ((nint)o * g.Taps);
+            args.Destination = (float*)job.Output + (o * outputPlane);
+            args.Bias = _bias[o];
+            Convolution.ConvolvePlane(_width, g, args, scratch);
+        }
+    }
+
+    /// <summary>What every worker of one depthwise run shares.</summary>
+    private readonly record struct DepthwiseJob(nint Input, nint Row, nint Column, nint Channel, nint Weights, nint Output);
 
     /// <summary>Reorders dense <c>[O, C/G, kh, kw]</c> weights into <c>[G][block][C/G][kh*kw][BlockChannels]</c>, zero-filling the last block.</summary>
     private (float[] Weights, float[] Bias) PackWeights(float[] dense, float[] bias)

@@ -83,6 +83,9 @@ public static partial class Convolution
 
         /// <summary>Add to the destination's values instead of overwriting them (channels after the first).</summary>
         public bool Accumulate;
+
+        /// <summary>Never use <see cref="ConvolveRows4"/> (benchmarks compare it with the one-row kernel).</summary>
+        public bool OneRowAtATime;
     }
 
     /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry at any width (ring or strips, zero row, tables).</summary>
@@ -222,7 +225,7 @@ public static partial class Convolution
         int interior = strips.Direct ? ow - strips.Left - strips.Right : ow;
         float** leftRows = tables, middleRows = tables + tableLength, rightRows = tables + (2 * tableLength);
         nint middleShift = strips.Direct ? strips.Left - g.PadLeft : 0;
-        bool four = FourRows(g);
+        bool four = FourRows(g) && !args.OneRowAtATime;
         for (int y = 0; y < g.OutputHeight;)
         {
             int count = four && y + 4 <= g.OutputHeight ? 4 : 1;
