@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using Interpretability.Internals;
 
@@ -215,52 +218,74 @@ internal sealed partial class Conv2DPlan
     }
 
     /// <summary>
-    /// One direct convolution per output channel. At unit strides with padding, every input channel
-    /// is first copied once into a zero-padded plane, so the planes run with no border handling at all
-    /// (no strips, no ring); at other strides each plane pads its own rows.
+    /// One direct convolution per output channel. At unit strides with padding, each input plane is
+    /// first copied into a small zero-padded plane that stays in L1 (its border is zeroed once per
+    /// run and never written again), so the kernels run with no border handling at all; otherwise
+    /// each plane pads its own rows (<see cref="Convolution.ConvolvePlane"/>).
     /// </summary>
     private unsafe void RunDepthwise(in ConvGeometry g, float* input, in InputLayout layout, float* output)
     {
-        bool pack = g.StrideX == 1 && g.StrideY == 1 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0;
-        var planeGeometry = pack ? g.ForPaddedInput() : g;
-        int channels = GroupChannels * Group;
-        long packedLength = pack ? channels * g.PaddedHeight * g.PaddedWidth : 0;
+        var job = new DepthwiseJob((nint)input, layout.Channel, layout.Row, layout.Column, (nint)output);
+        int workers = Workers(MultiplyAdds(g), OutputChannels);
+        if (workers == 1)
+        {
+            RunDepthwise(g, job, 0, OutputChannels);
+            return;
+        }
+
+        var geometry = g;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            RunDepthwise(geometry, job, OutputChannels * worker / workers, OutputChannels * (worker + 1) / workers));
+    }
+
+    /// <summary>Output channels <c>[first, end)</c> of a depthwise run, with scratch of its own.</summary>
+    private unsafe void RunDepthwise(in ConvGeometry g, in DepthwiseJob job, int first, int end)
+    {
+        bool pad = g.StrideX == 1 && g.StrideY == 1 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0;
+        var planeGeometry = pad ? g.ForPaddedInput() : g;
+        long padded = pad ? g.PaddedHeight * g.PaddedWidth : 0;
         long scratchLength = Convolution.PlaneScratchLength(planeGeometry);
-        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(scratchLength + packedLength)));
+        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(scratchLength + padded)));
         try
         {
             fixed (float* s = scratch)
             fixed (float* w = _weights)
             {
-                var planeLayout = layout;
-                if (pack)
+                float* plane = s + scratchLength;
+                nint paddedWidth = (nint)g.PaddedWidth;
+                if (pad)
                 {
-                    float* packed = s + scratchLength;
-                    nint plane = (nint)(g.PaddedHeight * g.PaddedWidth);
-                    PackInput(g, input, layout, packed, channels, plane, plane, packedLength);
-                    input = packed;
-                    planeLayout = new InputLayout(0, plane, (nint)g.PaddedWidth, 1);
+                    NativeMemory.Clear(plane, (nuint)padded * sizeof(float));
                 }
 
-                var job = new DepthwiseJob((nint)input, planeLayout.Row, planeLayout.Column, planeLayout.Channel, (nint)w, (nint)output);
-                int workers = Workers(MultiplyAdds(g), OutputChannels);
-                if (workers == 1)
+                long outputPlane = (long)g.OutputHeight * g.OutputWidth;
+                var args = new Convolution.PlaneArgs
                 {
-                    RunDepthwise(planeGeometry, job, s, 0, OutputChannels);
-                }
-                else
+                    SourceRowStride = pad ? paddedWidth : job.Row,
+                    SourceColumnStride = pad ? 1 : job.Column,
+                    DestinationRowStride = g.OutputWidth,
+                };
+                int copiedChannel = -1;
+                for (int o = first; o < end; o++)
                 {
-                    var geometry = planeGeometry;
-                    Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+                    int channel = o / GroupOutputs;
+                    float* source = (float*)job.Input + (channel * job.Channel);
+                    if (pad)
                     {
-                        float[] own = ArrayPool<float>.Shared.Rent((int)scratchLength);
-                        fixed (float* ownScratch = own)
+                        if (channel != copiedChannel)
                         {
-                            RunDepthwise(geometry, job, ownScratch, OutputChannels * worker / workers, OutputChannels * (worker + 1) / workers);
+                            CopyIntoPaddedPlane(g, source, job.Row, job.Column, plane + (g.PadTop * paddedWidth) + g.PadLeft, paddedWidth);
+                            copiedChannel = channel;
                         }
 
-                        ArrayPool<float>.Shared.Return(own);
-                    });
+                        source = plane;
+                    }
+
+                    args.Source = source;
+                    args.Kernel = w + ((nint)o * g.Taps);
+                    args.Destination = (float*)job.Output + (o * outputPlane);
+                    args.Bias = _bias[o];
+                    Convolution.ConvolvePlane(_width, planeGeometry, args, s);
                 }
             }
         }
@@ -270,28 +295,44 @@ internal sealed partial class Conv2DPlan
         }
     }
 
-    /// <summary>Output channels <c>[first, end)</c> of a depthwise run.</summary>
-    private unsafe void RunDepthwise(in ConvGeometry g, in DepthwiseJob job, float* scratch, int first, int end)
+    /// <summary>Copies an input plane's rows into the interior of a padded plane (row pitch <paramref name="pitch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void CopyIntoPaddedPlane(in ConvGeometry g, float* source, nint rowStride, nint columnStride, float* to, nint pitch)
     {
-        long outputPlane = (long)g.OutputHeight * g.OutputWidth;
-        var args = new Convolution.PlaneArgs
+        int width = g.InputWidth;
+        for (int y = 0; y < g.InputHeight; y++, source += rowStride, to += pitch)
         {
-            SourceRowStride = job.Row,
-            SourceColumnStride = job.Column,
-            DestinationRowStride = g.OutputWidth,
-        };
-        for (int o = first; o < end; o++)
-        {
-            args.Source = (float*)job.Input + ((o / GroupOutputs) * job.Channel);
-            args.Kernel = (float*)job.Weights + ((nint)o * g.Taps);
-            args.Destination = (float*)job.Output + (o * outputPlane);
-            args.Bias = _bias[o];
-            Convolution.ConvolvePlane(_width, g, args, scratch);
+            if (columnStride != 1)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    to[x] = source[x * columnStride];
+                }
+
+                continue;
+            }
+
+            if (Vector256.IsHardwareAccelerated && width >= Vector256<float>.Count)
+            {
+                for (int i = 0; i <= width - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    Vector256.Load(source + i).Store(to + i);
+                }
+
+                // Overlapping last vector: recopies a few floats instead of a scalar tail.
+                Vector256.Load(source + width - Vector256<float>.Count).Store(to + width - Vector256<float>.Count);
+                continue;
+            }
+
+            for (int i = 0; i < width; i++)
+            {
+                to[i] = source[i];
+            }
         }
     }
 
     /// <summary>What every worker of one depthwise run shares.</summary>
-    private readonly record struct DepthwiseJob(nint Input, nint Row, nint Column, nint Channel, nint Weights, nint Output);
+    private readonly record struct DepthwiseJob(nint Input, nint Channel, nint Row, nint Column, nint Output);
 
     /// <summary>Reorders dense <c>[O, C/G, kh, kw]</c> weights into <c>[G][block][C/G][kh*kw][BlockChannels]</c>, zero-filling the last block.</summary>
     private (float[] Weights, float[] Bias) PackWeights(float[] dense, float[] bias)

@@ -37,6 +37,23 @@ public class Convolve2DTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    public void Convolve2D_MatchesOracleOnWideRowsSplitIntoColumnChunks(int lanes)
+    {
+        // Rows wider than Convolution.FourRowsChunk go through several four-row calls; the last piece may be short.
+        var width = (SimdWidth)lanes;
+        var random = new Random(5);
+        foreach (int k in new[] { 3, 5, 7 })
+        {
+            foreach (int ow in new[] { 255, 256, 257, 259, 271, 272, 273, 512 + 5, 600 })
+            {
+                Check(width, random, 2, k + 5, ow + k - 1, k, k, ConvolutionOptions.Default, 0.75f);
+                Check(width, random, 1, 9, ow, k, k, ConvolutionOptions.WithPadding(k / 2), 0.75f);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
     public void Convolve2D_MatchesOracleWithSamePadding(int lanes)
     {
         var width = (SimdWidth)lanes;
