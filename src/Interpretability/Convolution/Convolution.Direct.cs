@@ -98,8 +98,11 @@ public static partial class Convolution
         return rows + ZeroLength(g) + ringRows + (2L * g.KernelWidth) + (2L * 3 * 2 * (g.KernelHeight + 3)) + 16;
     }
 
-    /// <summary>Rows of the ring: the input rows of four consecutive output rows (<see cref="ConvolveRows4"/>) at unit vertical stride.</summary>
-    private static int RingRows(in ConvGeometry g) => g.RowSpan + 3;
+    /// <summary>
+    /// Rows of the ring: at least the input rows of four consecutive output rows
+    /// (<see cref="ConvolveRows4"/>), rounded up to a power of two so a row's slot is <c>iy &amp; (RingRows - 1)</c>.
+    /// </summary>
+    private static int RingRows(in ConvGeometry g) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)g.RowSpan + 3);
 
     /// <summary>Floats of the shared zero row: as long as any row a kernel reads.</summary>
     private static long ZeroLength(in ConvGeometry g) => Math.Max(g.SplitRowLength, g.PaddedWidth) + 16;
@@ -240,8 +243,9 @@ public static partial class Convolution
                 }
 
                 float* source = args.Source + ((nint)iy * args.SourceRowStride);
-                float* slot = ring + ((int)(iy % ringRows) * slotLength);
-                if (copies && tags[(int)(iy % ringRows)] != iy)
+                int slotIndex = (int)iy & (ringRows - 1);
+                float* slot = ring + (slotIndex * slotLength);
+                if (copies && tags[slotIndex] != iy)
                 {
                     if (strips.Direct)
                     {
@@ -253,7 +257,7 @@ public static partial class Convolution
                         FillSplitRow(g, source, args.SourceColumnStride, slot);
                     }
 
-                    tags[(int)(iy % ringRows)] = (int)iy;
+                    tags[slotIndex] = (int)iy;
                 }
 
                 leftRows[r] = slot;
@@ -262,15 +266,23 @@ public static partial class Convolution
             }
 
             float* d = args.Destination + (y * args.DestinationRowStride);
-            if (strips.Left > 0)
+            if (count == 4 && (strips.Left == 0 || strips.Left == TOps.Count) && (strips.Right == 0 || strips.Right == TOps.Count))
             {
-                ConvolveRows<TOps, TVec, TKw>(count, leftRows, kh, kw, args, columnOffsets, d, strips.Left);
+                // Edges of one vector each go into the same four-row call as the interior.
+                ConvolveRows<TOps, TVec, TKw>(count, middleRows, kh, kw, args, columnOffsets, d, ow, strips.Left > 0 ? leftRows : null, strips.Right > 0 ? rightRows : null);
             }
-
-            ConvolveRows<TOps, TVec, TKw>(count, middleRows, kh, kw, args, columnOffsets, d + strips.Left, interior);
-            if (strips.Right > 0)
+            else
             {
-                ConvolveRows<TOps, TVec, TKw>(count, rightRows, kh, kw, args, columnOffsets, d + (ow - strips.Right), strips.Right);
+                if (strips.Left > 0)
+                {
+                    ConvolveRows<TOps, TVec, TKw>(count, leftRows, kh, kw, args, columnOffsets, d, strips.Left, null, null);
+                }
+
+                ConvolveRows<TOps, TVec, TKw>(count, middleRows, kh, kw, args, columnOffsets, d + strips.Left, interior, null, null);
+                if (strips.Right > 0)
+                {
+                    ConvolveRows<TOps, TVec, TKw>(count, rightRows, kh, kw, args, columnOffsets, d + (ow - strips.Right), strips.Right, null, null);
+                }
             }
 
             y += count;
@@ -284,9 +296,14 @@ public static partial class Convolution
     /// </summary>
     internal const int FourRowsChunk = 256;
 
-    /// <summary>One or four output rows of one segment.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void ConvolveRows<TOps, TVec, TKw>(int count, float** rows, int kh, int kw, in PlaneArgs args, nint* columnOffsets, float* dst, int width)
+    /// <summary>
+    /// One or four output rows of one segment (kept out of line: the plane loop calls it for up to
+    /// three segments). With <paramref name="leftRows"/> or <paramref name="rightRows"/> (four rows
+    /// only), the segment's first or last vector of columns reads those rows and <paramref name="rows"/>
+    /// starts at the segment's second vector.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static unsafe void ConvolveRows<TOps, TVec, TKw>(int count, float** rows, int kh, int kw, in PlaneArgs args, nint* columnOffsets, float* dst, int width, float** leftRows, float** rightRows)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKw : IKernelWidth
@@ -297,44 +314,36 @@ public static partial class Convolution
             return;
         }
 
-        if (width < FourRowsChunk + TOps.Count)
-        {
-            switch (kh)
-            {
-                case 3:
-                    ConvolveRows4<TOps, TVec, KernelHeight3>(rows, kw, args.Kernel, columnOffsets, dst, args.DestinationRowStride, width, args.Bias, args.Accumulate);
-                    break;
-                case 5:
-                    ConvolveRows4<TOps, TVec, KernelHeight5>(rows, kw, args.Kernel, columnOffsets, dst, args.DestinationRowStride, width, args.Bias, args.Accumulate);
-                    break;
-                default:
-                    ConvolveRows4<TOps, TVec, KernelHeight7>(rows, kw, args.Kernel, columnOffsets, dst, args.DestinationRowStride, width, args.Bias, args.Accumulate);
-                    break;
-            }
-
-            return;
-        }
-
-        // Column chunks of FourRowsChunk; a last piece narrower than a vector joins the chunk before it.
+        // Column chunks of FourRowsChunk; a last piece narrower than two vectors joins the chunk before it
+        // (so that a right edge's vector still leaves at least one vector of interior). Row pointers are
+        // shifted to each chunk (after the left edge's vector, when there is one).
         float** shifted = rows + kh + 3;
+        int shift = leftRows != null ? TOps.Count : 0;
         for (int x = 0; x < width;)
         {
-            int piece = width - x < FourRowsChunk + TOps.Count ? width - x : FourRowsChunk;
-            for (int r = 0; r < kh + 3; r++)
+            int piece = width - x < FourRowsChunk + (2 * TOps.Count) ? width - x : FourRowsChunk;
+            float** pieceRows = rows;
+            if (x > 0)
             {
-                shifted[r] = rows[r] + x;
+                for (int r = 0; r < kh + 3; r++)
+                {
+                    shifted[r] = rows[r] + (x - shift);
+                }
+
+                pieceRows = shifted;
             }
 
+            float** left = x == 0 ? leftRows : null, right = x + piece == width ? rightRows : null;
             switch (kh)
             {
                 case 3:
-                    ConvolveRows4<TOps, TVec, KernelHeight3>(shifted, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate);
+                    ConvolveRows4<TOps, TVec, KernelHeight3>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right);
                     break;
                 case 5:
-                    ConvolveRows4<TOps, TVec, KernelHeight5>(shifted, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate);
+                    ConvolveRows4<TOps, TVec, KernelHeight5>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right);
                     break;
                 default:
-                    ConvolveRows4<TOps, TVec, KernelHeight7>(shifted, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate);
+                    ConvolveRows4<TOps, TVec, KernelHeight7>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right);
                     break;
             }
 
@@ -351,10 +360,23 @@ public static partial class Convolution
     private static unsafe void FillStrip(float* source, int width, long first, float* strip, long length)
     {
         long begin = Math.Max(0, -first), end = Math.Min(length, width - first);
-        if (end > begin)
+        float* from = source + first + begin, to = strip + begin;
+        nint count = (nint)(end - begin);
+        if (Vector256.IsHardwareAccelerated && count >= Vector256<float>.Count)
         {
-            long bytes = (end - begin) * sizeof(float);
-            Buffer.MemoryCopy(source + first + begin, strip + begin, bytes, bytes);
+            // Vector copy with an overlapping last vector: a strip is about one vector plus the kernel's reach.
+            for (nint i = 0; i < count - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.Load(from + i).Store(to + i);
+            }
+
+            Vector256.Load(from + count - Vector256<float>.Count).Store(to + count - Vector256<float>.Count);
+            return;
+        }
+
+        for (nint i = 0; i < count; i++)
+        {
+            to[i] = from[i];
         }
     }
 

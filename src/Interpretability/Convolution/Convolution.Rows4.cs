@@ -48,10 +48,14 @@ public static partial class Convolution
     /// <summary>
     /// Output rows <c>dst + i * dstStride</c>, i in [0, 4), columns [0, width), from input rows
     /// <c>rows[0 .. kh + 2]</c>; width is at least one vector. In accumulate mode the outputs start
-    /// from the destination's values instead of the bias.
+    /// from the destination's values instead of the bias. When <paramref name="leftRows"/> (or
+    /// <paramref name="rightRows"/>) is given, the first (or last) vector of columns reads those rows
+    /// (the zero-padded strips of a padded image) and <paramref name="rows"/> covers the columns in
+    /// between: computing the edges in the same call lets their short dependency chains overlap with
+    /// the interior's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void ConvolveRows4<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate)
+    internal static unsafe void ConvolveRows4<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float** leftRows = null, float** rightRows = null)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKh : IKernelHeight
@@ -59,6 +63,33 @@ public static partial class Convolution
         nint v = TOps.Count;
         nint n = width;
         TVec biasVector = TOps.Broadcast(bias);
+        if (leftRows != null)
+        {
+            Rows4x1<TOps, TVec, TKh>(leftRows, kw, w, columnOffsets, dst, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
+            TOps.Store(e0, dst);
+            TOps.Store(e1, dst + dstStride);
+            TOps.Store(e2, dst + (2 * dstStride));
+            TOps.Store(e3, dst + (3 * dstStride));
+            dst += v;
+            n -= v;
+        }
+
+        if (rightRows != null)
+        {
+            float* edge = dst + n - v;
+            Rows4x1<TOps, TVec, TKh>(rightRows, kw, w, columnOffsets, edge, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
+            TOps.Store(e0, edge);
+            TOps.Store(e1, edge + dstStride);
+            TOps.Store(e2, edge + (2 * dstStride));
+            TOps.Store(e3, edge + (3 * dstStride));
+            n -= v;
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
         float* d0 = dst, d1 = dst + dstStride, d2 = dst + (2 * dstStride), d3 = dst + (3 * dstStride);
 
         // A width that is not a multiple of the vector ends with a vector overlapping the previous one;
