@@ -27,11 +27,12 @@ internal sealed partial class Conv2DPlan
     internal const int BlockChannels = 8;
 
     /// <summary>
-    /// Depthwise (one input channel per group) runs one direct convolution per output channel when
-    /// a group has at most this many output channels; above, the packed path wins (measured in
-    /// Conv2DAlgorithmBench).
+    /// One input channel per group runs one direct convolution per output channel when a group has
+    /// at most this many output channels. Measured in Conv2DAlgorithmBench (single thread): direct
+    /// is 5.3x, 2.6x, 1.6x faster than packed for 1, 2, 4 outputs per group at 64 channels of 56x56,
+    /// even at 8 (0.96-1.04x), and 1.2x faster for 1 -> 16 at 224x224.
     /// </summary>
-    internal const int DepthwiseMaxOutputsPerGroup = 4;
+    internal const int DepthwiseMaxOutputsPerGroup = 16;
 
     private readonly float[] _weights;  // Depthwise: [O, kh * kw]; otherwise [group][block][C/group][kh * kw][BlockChannels]
     private readonly float[] _bias;     // Depthwise: [O]; otherwise [group][block][BlockChannels]
@@ -182,10 +183,12 @@ internal sealed partial class Conv2DPlan
 
     /// <summary>
     /// Multiply-adds per worker below which a run stays on the calling thread. Measured in
-    /// ParallelThresholdBench on the 2-vCPU machine (both vCPUs share one core's FPUs): see
-    /// benchmarks/Interpretability.Benchmarks/results.
+    /// ParallelThresholdBench on the 2-vCPU machine whose two vCPUs share one core's FPUs: two
+    /// threads were 1.06-1.57x slower than one below 29 M multiply-adds (Parallel.For's cost and
+    /// shared FPUs) and equal (1.00-1.02x) from 29 M to 116 M. So a layer is split only when every
+    /// worker gets at least 32 M: no loss where threads share a core, the gain where they do not.
     /// </summary>
-    internal const long ParallelMinMultiplyAdds = 8_000_000;
+    internal const long ParallelMinMultiplyAdds = 32_000_000;
 
     /// <summary>Multiply-adds of one image: <c>O * OH * OW * (C / group) * kh * kw</c>.</summary>
     private long MultiplyAdds(in ConvGeometry g) => (long)OutputChannels * g.OutputHeight * g.OutputWidth * GroupChannels * g.Taps;

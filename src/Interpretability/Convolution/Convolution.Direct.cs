@@ -148,10 +148,10 @@ public static partial class Convolution
         public long RightLength => Right == 0 ? 0 : (long)Right + Reach;
     }
 
-    /// <summary>Convolves one plane at the widest SIMD width not above <paramref name="maxWidth"/> that fits the output row.</summary>
+    /// <summary>Convolves one plane at the SIMD width not above <paramref name="maxWidth"/> that suits the output row (<see cref="SimdWidths.ForDirectRow"/>).</summary>
     internal static unsafe void ConvolvePlane(SimdWidth maxWidth, in ConvGeometry g, in PlaneArgs args, float* scratch)
     {
-        switch (SimdWidths.ForRow(maxWidth, g.OutputWidth))
+        switch (SimdWidths.ForDirectRow(maxWidth, g.OutputWidth))
         {
             case SimdWidth.Vector512:
                 ConvolvePlane<Vector512Ops, Vector512<float>>(g, args, scratch);
@@ -229,7 +229,34 @@ public static partial class Convolution
         float** leftRows = tables, middleRows = tables + tableLength, rightRows = tables + (2 * tableLength);
         nint middleShift = strips.Direct ? strips.Left - g.PadLeft : 0;
         bool four = FourRows(g) && !args.OneRowAtATime;
-        for (int y = 0; y < g.OutputHeight;)
+        int y = 0;
+        if (four && strips.Direct && strips.Left == 0 && strips.Right == 0 && g.PadTop == 0 && g.PadBottom == 0 && ow < FourRowsChunk + (2 * TOps.Count) && g.OutputHeight >= 4)
+        {
+            // No padding at all and a narrow row: every row is a source row, so one call runs all the
+            // quads (rows[r] + q * 4 * rowStride) without per-quad setup. Depthwise layers land here.
+            for (int r = 0; r < kh + 3; r++)
+            {
+                middleRows[r] = args.Source + (r * args.SourceRowStride);
+            }
+
+            int quads = g.OutputHeight / 4;
+            switch (kh)
+            {
+                case 3:
+                    ConvolveRows4<TOps, TVec, KernelHeight3>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride);
+                    break;
+                case 5:
+                    ConvolveRows4<TOps, TVec, KernelHeight5>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride);
+                    break;
+                default:
+                    ConvolveRows4<TOps, TVec, KernelHeight7>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride);
+                    break;
+            }
+
+            y = quads * 4;
+        }
+
+        while (y < g.OutputHeight)
         {
             int count = four && y + 4 <= g.OutputHeight ? 4 : 1;
             long firstRow = ((long)y * g.StrideY) - g.PadTop;

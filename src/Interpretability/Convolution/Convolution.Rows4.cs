@@ -55,7 +55,7 @@ public static partial class Convolution
     /// the interior's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void ConvolveRows4<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float** leftRows = null, float** rightRows = null)
+    internal static unsafe void ConvolveRows4<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float** leftRows = null, float** rightRows = null, int quads = 1, nint rowShift = 0)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKh : IKernelHeight
@@ -65,7 +65,7 @@ public static partial class Convolution
         TVec biasVector = TOps.Broadcast(bias);
         if (leftRows != null)
         {
-            Rows4x1<TOps, TVec, TKh>(leftRows, kw, w, columnOffsets, dst, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
+            Rows4x1<TOps, TVec, TKh>(leftRows, 0, kw, w, columnOffsets, dst, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
             TOps.Store(e0, dst);
             TOps.Store(e1, dst + dstStride);
             TOps.Store(e2, dst + (2 * dstStride));
@@ -77,7 +77,7 @@ public static partial class Convolution
         if (rightRows != null)
         {
             float* edge = dst + n - v;
-            Rows4x1<TOps, TVec, TKh>(rightRows, kw, w, columnOffsets, edge, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
+            Rows4x1<TOps, TVec, TKh>(rightRows, 0, kw, w, columnOffsets, edge, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
             TOps.Store(e0, edge);
             TOps.Store(e1, edge + dstStride);
             TOps.Store(e2, edge + (2 * dstStride));
@@ -90,6 +90,21 @@ public static partial class Convolution
             return;
         }
 
+        // Several quads in one call (rows without padding or strips: quad q reads rows[r] + q * rowShift).
+        for (nint shift = 0; quads > 0; quads--, shift += rowShift, dst += 4 * dstStride)
+        {
+            ConvolveQuad<TOps, TVec, TKh>(rows, shift, kw, w, columnOffsets, dst, dstStride, n, biasVector, accumulate);
+        }
+    }
+
+    /// <summary>One quad of output rows, columns [0, n), reading <c>rows[r] + shift</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ConvolveQuad<TOps, TVec, TKh>(float** rows, nint shift, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, nint n, TVec biasVector, bool accumulate)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKh : IKernelHeight
+    {
+        nint v = TOps.Count;
         float* d0 = dst, d1 = dst + dstStride, d2 = dst + (2 * dstStride), d3 = dst + (3 * dstStride);
 
         // A width that is not a multiple of the vector ends with a vector overlapping the previous one;
@@ -99,7 +114,7 @@ public static partial class Convolution
         TVec last0 = default, last1 = default, last2 = default, last3 = default;
         if (ragged)
         {
-            Rows4x1<TOps, TVec, TKh>(rows, kw, w, columnOffsets, dst, dstStride, n - v, biasVector, accumulate, out last0, out last1, out last2, out last3);
+            Rows4x1<TOps, TVec, TKh>(rows, shift, kw, w, columnOffsets, dst, dstStride, n - v, biasVector, accumulate, out last0, out last1, out last2, out last3);
         }
 
         nint x = 0;
@@ -132,7 +147,7 @@ public static partial class Convolution
                 {
                     float* wk = w + kx;
                     TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]);
-                    nint o = columnOffsets[kx] + x;
+                    nint o = columnOffsets[kx] + x + shift;
                     TVec v0, v1, v2;
                     v0 = TOps.Load(rows[0] + o);
                     v1 = TOps.Load(rows[0] + o + v);
@@ -196,7 +211,7 @@ public static partial class Convolution
                 {
                     float* wk = w + kx;
                     TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]);
-                    nint o = columnOffsets[kx] + x;
+                    nint o = columnOffsets[kx] + x + shift;
                     TVec v0, v1, v2;
                     v0 = TOps.Load(rows[0] + o);
                     v1 = TOps.Load(rows[0] + o + v);
@@ -290,7 +305,7 @@ public static partial class Convolution
                 {
                     float* wk = w + kx;
                     TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]), w5 = TOps.Broadcast(wk[5 * kw]), w6 = TOps.Broadcast(wk[6 * kw]);
-                    nint o = columnOffsets[kx] + x;
+                    nint o = columnOffsets[kx] + x + shift;
                     TVec v0, v1, v2;
                     v0 = TOps.Load(rows[0] + o);
                     v1 = TOps.Load(rows[0] + o + v);
@@ -425,7 +440,7 @@ public static partial class Convolution
 
         for (; x <= n - v; x += v)
         {
-            Rows4x1<TOps, TVec, TKh>(rows, kw, w, columnOffsets, dst, dstStride, x, biasVector, accumulate, out var r0, out var r1, out var r2, out var r3);
+            Rows4x1<TOps, TVec, TKh>(rows, shift, kw, w, columnOffsets, dst, dstStride, x, biasVector, accumulate, out var r0, out var r1, out var r2, out var r3);
             TOps.Store(r0, d0 + x);
             TOps.Store(r1, d1 + x);
             TOps.Store(r2, d2 + x);
@@ -441,9 +456,9 @@ public static partial class Convolution
         }
     }
 
-    /// <summary>One vector column of the four rows at <paramref name="x"/>: 4 accumulators.</summary>
+    /// <summary>One vector column of the four rows at <paramref name="x"/> (reading <c>rows[r] + shift + x</c>): 4 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Rows4x1<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, nint x, TVec bias, bool accumulate, out TVec r0, out TVec r1, out TVec r2, out TVec r3)
+    private static unsafe void Rows4x1<TOps, TVec, TKh>(float** rows, nint shift, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, nint x, TVec bias, bool accumulate, out TVec r0, out TVec r1, out TVec r2, out TVec r3)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKh : IKernelHeight
@@ -467,7 +482,7 @@ public static partial class Convolution
             {
                 float* wk = w + kx;
                 TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]);
-                nint o = columnOffsets[kx] + x;
+                nint o = columnOffsets[kx] + x + shift;
                 TVec v0;
                 v0 = TOps.Load(rows[0] + o);
                 a00 = TOps.MultiplyAdd(v0, w0, a00);
@@ -495,7 +510,7 @@ public static partial class Convolution
             {
                 float* wk = w + kx;
                 TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]);
-                nint o = columnOffsets[kx] + x;
+                nint o = columnOffsets[kx] + x + shift;
                 TVec v0;
                 v0 = TOps.Load(rows[0] + o);
                 a00 = TOps.MultiplyAdd(v0, w0, a00);
@@ -533,7 +548,7 @@ public static partial class Convolution
             {
                 float* wk = w + kx;
                 TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]), w5 = TOps.Broadcast(wk[5 * kw]), w6 = TOps.Broadcast(wk[6 * kw]);
-                nint o = columnOffsets[kx] + x;
+                nint o = columnOffsets[kx] + x + shift;
                 TVec v0;
                 v0 = TOps.Load(rows[0] + o);
                 a00 = TOps.MultiplyAdd(v0, w0, a00);

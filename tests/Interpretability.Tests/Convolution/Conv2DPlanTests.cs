@@ -58,7 +58,7 @@ public class Conv2DPlanTests
     public void Run_MatchesOracleForDepthwiseAndChannelMultipliers(int lanes)
     {
         var random = new Random(11);
-        foreach (int multiplier in new[] { 1, 2, 3, 4, 5, 8 })
+        foreach (int multiplier in new[] { 1, 2, 3, 4, 5, 8, 17 })
         {
             foreach (var options in new[] { ConvolutionOptions.WithPadding(1), new ConvolutionOptions { Strides = (2, 2), Pads = (1, 0, 2, 1) }, new ConvolutionOptions { Dilations = (2, 3), AutoPad = AutoPad.SameLower } })
             {
