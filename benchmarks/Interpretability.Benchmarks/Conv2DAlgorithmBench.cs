@@ -5,7 +5,7 @@ namespace Interpretability.Benchmarks;
 
 /// <summary>
 /// The layer algorithms on the shapes where the choice is close: one input channel per group with
-/// 1 to 16 outputs per group (depthwise: one direct convolution per output channel, vs packed:
+/// 1 to 16 outputs per group (3x3, padding 1, "xN" = N outputs per group) (depthwise: one direct convolution per output channel, vs packed:
 /// implicit GEMM over 8 output channels at a time). Sets <see cref="Conv2DPlan.DepthwiseMaxOutputsPerGroup"/>.
 /// Single thread.
 /// </summary>
@@ -21,9 +21,10 @@ public class Conv2DAlgorithmBench
     public static IEnumerable<LayerShape> Layers =>
     [
         new("dw 64 56 3x3 p1", 64, 64, 56, 3, 1, 1, 64),
-        new("dw x2 32->64 56 3x3", 32, 64, 56, 3, 1, 1, 32),
-        new("dw x4 16->64 56 3x3", 16, 64, 56, 3, 1, 1, 16),
-        new("dw x8 8->64 56 3x3", 8, 64, 56, 3, 1, 1, 8),
+        new("dw x2 32->64 56", 32, 64, 56, 3, 1, 1, 32),
+        new("dw x4 16->64 56", 16, 64, 56, 3, 1, 1, 16),
+        new("dw x8 8->64 56", 8, 64, 56, 3, 1, 1, 8),
+        new("dw x16 4->64 56", 4, 64, 56, 3, 1, 1, 4),
         new("1->16 224 5x5 p2", 1, 16, 224, 5, 1, 2, 1),
     ];
 

@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 namespace Interpretability.Benchmarks;
 
 /// <summary>
+/// Multiply-adds (M = millions) and shape in the row names: 3x3 kernels, padding 1, "dw" = depthwise.
 /// One thread against two on layers of growing size, to place <see cref="Conv2DPlan.ParallelMinMultiplyAdds"/>:
 /// below it Parallel.For's cost (and, on this machine, two vCPUs sharing one core's FPUs) eats the gain.
 /// </summary>
@@ -18,13 +19,13 @@ public class ParallelThresholdBench
 
     public static IEnumerable<LayerShape> Layers =>
     [
-        new("32->32 7 3x3 p1 (0.5M MAC)", 32, 32, 7, 3, 1, 1, 1),
-        new("32->32 14 3x3 p1 (1.8M MAC)", 32, 32, 14, 3, 1, 1, 1),
-        new("64->64 14 3x3 p1 (7.2M MAC)", 64, 64, 14, 3, 1, 1, 1),
-        new("64->64 28 3x3 p1 (29M MAC)", 64, 64, 28, 3, 1, 1, 1),
-        new("64->64 56 3x3 p1 (116M MAC)", 64, 64, 56, 3, 1, 1, 1),
-        new("dw 64 56 3x3 p1 (1.8M MAC)", 64, 64, 56, 3, 1, 1, 64),
-        new("dw 64 112 3x3 p1 (7.2M MAC)", 64, 64, 112, 3, 1, 1, 64),
+        new("0.5M: 32>32 7", 32, 32, 7, 3, 1, 1, 1),
+        new("1.8M: 32>32 14", 32, 32, 14, 3, 1, 1, 1),
+        new("7.2M: 64>64 14", 64, 64, 14, 3, 1, 1, 1),
+        new("29M: 64>64 28", 64, 64, 28, 3, 1, 1, 1),
+        new("116M: 64>64 56", 64, 64, 56, 3, 1, 1, 1),
+        new("1.8M: dw64 56", 64, 64, 56, 3, 1, 1, 64),
+        new("7.2M: dw64 112", 64, 64, 112, 3, 1, 1, 64),
     ];
 
     [GlobalSetup]
