@@ -122,9 +122,16 @@ internal sealed partial class Conv2DPlan
             return;
         }
 
-        // The caller's frame (packed input, tap offsets) stays alive until every worker is done.
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => RunGemm(job, blocks, items * w / workers, items * (w + 1) / workers));
+        RunGemmParallel(job, blocks, items, workers);
     }
+
+    /// <summary>
+    /// Splits the work items across threads; the caller's frame (packed input, tap offsets) stays
+    /// alive until every worker is done. A method of its own so the lambda's closure is allocated only
+    /// when a run is split.
+    /// </summary>
+    private void RunGemmParallel(GemmJob job, long blocks, long items, int workers) =>
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => RunGemm(job, blocks, items * w / workers, items * (w + 1) / workers));
 
     private void RunGemm(in GemmJob job, long blocks, long first, long end)
     {

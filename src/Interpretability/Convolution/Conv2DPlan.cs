@@ -236,10 +236,13 @@ internal sealed partial class Conv2DPlan
             return;
         }
 
-        var geometry = g;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
-            RunDepthwise(geometry, job, OutputChannels * worker / workers, OutputChannels * (worker + 1) / workers));
+        RunDepthwiseParallel(g, job, workers);
     }
+
+    /// <summary>Splits the output channels across threads (a method of its own so the closure is allocated only then).</summary>
+    private void RunDepthwiseParallel(ConvGeometry g, DepthwiseJob job, int workers) =>
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            RunDepthwise(g, job, OutputChannels * worker / workers, OutputChannels * (worker + 1) / workers));
 
     /// <summary>Output channels <c>[first, end)</c> of a depthwise run, with scratch of its own.</summary>
     private unsafe void RunDepthwise(in ConvGeometry g, in DepthwiseJob job, int first, int end)

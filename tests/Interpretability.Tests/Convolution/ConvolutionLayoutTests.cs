@@ -147,4 +147,26 @@ public class ConvolutionLayoutTests
             }
         }
     }
+
+    [Fact]
+    public void Conv2DPlan_SingleThreadedSpanRunAllocatesNothing()
+    {
+        var random = new Random(33);
+        float[] input = Random(random, 2 * 8 * 20 * 20), output = new float[2 * 16 * 20 * 20], depthwiseOutput = new float[2 * 8 * 20 * 20], pointwiseOutput = new float[2 * 16 * 20 * 20];
+        var packed = new Conv2DPlan(RandomTensor(random, 16, 8, 3, 3), RandomTensor(random, 16), ConvolutionOptions.WithPadding(1)) { MaxDegreeOfParallelism = 1 };
+        var depthwise = new Conv2DPlan(RandomTensor(random, 8, 1, 3, 3), null, ConvolutionOptions.WithPadding(1) with { Group = 8 }) { MaxDegreeOfParallelism = 1 };
+        var pointwise = new Conv2DPlan(RandomTensor(random, 16, 8, 1, 1), null, null) { MaxDegreeOfParallelism = 1 };
+        for (int round = 0; round < 2; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            packed.Run(new ReadOnlyTensorSpan<float>(input, [2, 8, 20, 20]), new TensorSpan<float>(output, [2, 16, 20, 20]));
+            depthwise.Run(new ReadOnlyTensorSpan<float>(input, [2, 8, 20, 20]), new TensorSpan<float>(depthwiseOutput, [2, 8, 20, 20]));
+            pointwise.Run(new ReadOnlyTensorSpan<float>(input, [2, 8, 20, 20]), new TensorSpan<float>(pointwiseOutput, [2, 16, 20, 20]));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (round == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
+        }
+    }
 }
