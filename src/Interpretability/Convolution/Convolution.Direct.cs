@@ -86,6 +86,15 @@ public static partial class Convolution
 
         /// <summary>Never use <see cref="ConvolveRows4"/> (benchmarks compare it with the one-row kernel).</summary>
         public bool OneRowAtATime;
+
+        /// <summary>
+        /// Run the four-row kernel's columns right to left: set by the plane loop when the destination
+        /// lies less than 2 KB after the source modulo 4 KB (see <see cref="ConvolveRows4"/>).
+        /// </summary>
+        public bool Backwards;
+
+        /// <summary>Overrides the choice of <see cref="Backwards"/>: 0 decides by address, 1 forces left to right, -1 right to left (tests run both).</summary>
+        public int ColumnOrder;
     }
 
     /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry at any width (ring or strips, zero row, tables).</summary>
@@ -95,7 +104,8 @@ public static partial class Convolution
         long ringRows = RingRows(g);
         long reach = (g.KernelWidth - 1L) * g.DilationX;
         long rows = ringRows * Math.Max(g.SplitRowLength, Math.Max(16, g.PadLeft) + Math.Max(16, g.PadRight) + (2 * reach));
-        return rows + ZeroLength(g) + ringRows + (2L * g.KernelWidth) + (2L * 3 * 2 * (g.KernelHeight + 3)) + 16;
+        long masked = (2 * ZeroLength(g)) + 16 + (2L * g.KernelWidth * 16) + (4L * g.OutputWidth);
+        return rows + ZeroLength(g) + ringRows + (2L * g.KernelWidth) + (2L * 3 * 2 * (g.KernelHeight + 3)) + masked + 16;
     }
 
     /// <summary>
@@ -198,6 +208,25 @@ public static partial class Convolution
     {
         int kh = g.KernelHeight, kw = g.KernelWidth, ringRows = RingRows(g), ow = g.OutputWidth;
         var strips = new PlaneStrips(g, TOps.Count, args.SourceColumnStride);
+        var plane = args;
+        plane.Backwards = args.ColumnOrder == 0 ? (((nint)args.Destination - (nint)args.Source) & 4095) < 2048 : args.ColumnOrder < 0;
+        ConvolvePlane<TOps, TVec, TKw>(g, plane, scratch, strips, kh, kw, ringRows, ow);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ConvolvePlane<TOps, TVec, TKw>(in ConvGeometry g, in PlaneArgs args, float* scratch, in PlaneStrips strips, int kh, int kw, int ringRows, int ow)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        if (FourRows(g) && !args.OneRowAtATime && strips.Direct && args.SourceRowStride >= g.InputWidth
+            && (strips.Left == 0 || strips.Left == TOps.Count) && (strips.Right == 0 || strips.Right == TOps.Count)
+            && (strips.Left > 0 || strips.Right > 0 || g.PadTop > 0 || g.PadBottom > 0 || ow >= FourRowsChunk + (2 * TOps.Count)))
+        {
+            ConvolvePlaneMasked<TOps, TVec, TKw>(g, args, scratch, strips);
+            return;
+        }
+
         nint slotLength = (nint)(strips.Direct ? strips.LeftLength + strips.RightLength : g.SplitRowLength);
         bool copies = !strips.Direct || slotLength > 0;
 
@@ -243,13 +272,13 @@ public static partial class Convolution
             switch (kh)
             {
                 case 3:
-                    ConvolveRows4<TOps, TVec, KernelHeight3>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride);
+                    ConvolveRows4<TOps, TVec, KernelHeight3>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride, args.Backwards);
                     break;
                 case 5:
-                    ConvolveRows4<TOps, TVec, KernelHeight5>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride);
+                    ConvolveRows4<TOps, TVec, KernelHeight5>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride, args.Backwards);
                     break;
                 default:
-                    ConvolveRows4<TOps, TVec, KernelHeight7>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride);
+                    ConvolveRows4<TOps, TVec, KernelHeight7>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride, args.Backwards);
                     break;
             }
 
@@ -293,23 +322,15 @@ public static partial class Convolution
             }
 
             float* d = args.Destination + (y * args.DestinationRowStride);
-            if (count == 4 && (strips.Left == 0 || strips.Left == TOps.Count) && (strips.Right == 0 || strips.Right == TOps.Count))
+            if (strips.Left > 0)
             {
-                // Edges of one vector each go into the same four-row call as the interior.
-                ConvolveRows<TOps, TVec, TKw>(count, middleRows, kh, kw, args, columnOffsets, d, ow, strips.Left > 0 ? leftRows : null, strips.Right > 0 ? rightRows : null);
+                ConvolveRows<TOps, TVec, TKw>(count, leftRows, kh, kw, args, columnOffsets, d, strips.Left);
             }
-            else
-            {
-                if (strips.Left > 0)
-                {
-                    ConvolveRows<TOps, TVec, TKw>(count, leftRows, kh, kw, args, columnOffsets, d, strips.Left, null, null);
-                }
 
-                ConvolveRows<TOps, TVec, TKw>(count, middleRows, kh, kw, args, columnOffsets, d + strips.Left, interior, null, null);
-                if (strips.Right > 0)
-                {
-                    ConvolveRows<TOps, TVec, TKw>(count, rightRows, kh, kw, args, columnOffsets, d + (ow - strips.Right), strips.Right, null, null);
-                }
+            ConvolveRows<TOps, TVec, TKw>(count, middleRows, kh, kw, args, columnOffsets, d + strips.Left, interior);
+            if (strips.Right > 0)
+            {
+                ConvolveRows<TOps, TVec, TKw>(count, rightRows, kh, kw, args, columnOffsets, d + (ow - strips.Right), strips.Right);
             }
 
             y += count;
@@ -325,12 +346,12 @@ public static partial class Convolution
 
     /// <summary>
     /// One or four output rows of one segment (kept out of line: the plane loop calls it for up to
-    /// three segments). With <paramref name="leftRows"/> or <paramref name="rightRows"/> (four rows
-    /// only), the segment's first or last vector of columns reads those rows and <paramref name="rows"/>
-    /// starts at the segment's second vector.
+    /// three segments). With <paramref name="leftMasks"/> or <paramref name="rightMasks"/> (four rows
+    /// only), the segment's first or last vector of columns is computed with masked loads
+    /// (<see cref="ConvolveRows4"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static unsafe void ConvolveRows<TOps, TVec, TKw>(int count, float** rows, int kh, int kw, in PlaneArgs args, nint* columnOffsets, float* dst, int width, float** leftRows, float** rightRows)
+    private static unsafe void ConvolveRows<TOps, TVec, TKw>(int count, float** rows, int kh, int kw, in PlaneArgs args, nint* columnOffsets, float* dst, int width, float* leftMasks = null, float* rightMasks = null)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKw : IKernelWidth
@@ -342,39 +363,135 @@ public static partial class Convolution
         }
 
         // Column chunks of FourRowsChunk; a last piece narrower than two vectors joins the chunk before it
-        // (so that a right edge's vector still leaves at least one vector of interior). Row pointers are
-        // shifted to each chunk (after the left edge's vector, when there is one).
+        // (so that a right edge's vector still leaves at least one vector of interior). Chunks run right
+        // to left when the columns inside them do (PlaneArgs.Backwards).
         float** shifted = rows + kh + 3;
-        int shift = leftRows != null ? TOps.Count : 0;
-        for (int x = 0; x < width;)
+        int pieces = Math.Max(1, (width - (2 * TOps.Count) + FourRowsChunk - 1) / FourRowsChunk);
+        for (int p = 0; p < pieces; p++)
         {
-            int piece = width - x < FourRowsChunk + (2 * TOps.Count) ? width - x : FourRowsChunk;
+            int index = args.Backwards ? pieces - 1 - p : p;
+            int x = index * FourRowsChunk;
+            int piece = index == pieces - 1 ? width - x : FourRowsChunk;
             float** pieceRows = rows;
             if (x > 0)
             {
                 for (int r = 0; r < kh + 3; r++)
                 {
-                    shifted[r] = rows[r] + (x - shift);
+                    shifted[r] = rows[r] + x;
                 }
 
                 pieceRows = shifted;
             }
 
-            float** left = x == 0 ? leftRows : null, right = x + piece == width ? rightRows : null;
+            float* left = x == 0 ? leftMasks : null, right = index == pieces - 1 ? rightMasks : null;
             switch (kh)
             {
                 case 3:
-                    ConvolveRows4<TOps, TVec, KernelHeight3>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right);
+                    ConvolveRows4<TOps, TVec, KernelHeight3>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right, backwards: args.Backwards);
                     break;
                 case 5:
-                    ConvolveRows4<TOps, TVec, KernelHeight5>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right);
+                    ConvolveRows4<TOps, TVec, KernelHeight5>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right, backwards: args.Backwards);
                     break;
                 default:
-                    ConvolveRows4<TOps, TVec, KernelHeight7>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right);
+                    ConvolveRows4<TOps, TVec, KernelHeight7>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right, backwards: args.Backwards);
                     break;
             }
+        }
+    }
 
-            x += piece;
+    /// <summary>
+    /// The plane loop with masked edges: rows are read in place; zero padding comes from a shared zero
+    /// row (top, bottom) and from lane masks (left, right: <see cref="ConvolveRows4"/>). The edge loads
+    /// reach up to the padding's width before a row's start and after its end, which for every row but
+    /// the first and the last is memory of the same tensor (the neighbouring row, or the gap of a
+    /// strided view); the first and last rows are read from zero-padded copies. The last rows when the
+    /// height is not a multiple of four are computed as a full quad into a small buffer (its extra rows
+    /// read the zero row) and added to the destination.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ConvolvePlaneMasked<TOps, TVec, TKw>(in ConvGeometry g, in PlaneArgs args, float* scratch, in PlaneStrips strips)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutputWidth, v = TOps.Count;
+
+        // Scratch: zero row | first-row copy | last-row copy (each ZeroLength) | masks (2 * kw vectors) |
+        // column offsets (nint) | row table (2 * (kh + 3)) | 4 leftover rows.
+        nint zeroLength = (nint)ZeroLength(g);
+        float* zero = scratch;
+        float* firstCopy = zero + zeroLength;
+        float* lastCopy = firstCopy + zeroLength;
+        float* leftMasks = (float*)(((nint)(lastCopy + zeroLength) + 63) & ~(nint)63);
+        float* rightMasks = leftMasks + (kw * v);
+        nint* columnOffsets = (nint*)(rightMasks + (kw * v));
+        float** rows = (float**)(columnOffsets + kw);
+        float* leftover = (float*)(rows + (2 * (kh + 3)));
+
+        NativeMemory.Clear(zero, (nuint)(3 * zeroLength) * sizeof(float));
+        long rowBytes = (long)g.InputWidth * sizeof(float);
+        Buffer.MemoryCopy(args.Source, firstCopy + g.PadLeft, rowBytes, rowBytes);
+        Buffer.MemoryCopy(args.Source + ((nint)(g.InputHeight - 1) * args.SourceRowStride), lastCopy + g.PadLeft, rowBytes, rowBytes);
+
+        float on = BitConverter.Int32BitsToSingle(-1);
+        for (int kx = 0; kx < kw; kx++)
+        {
+            columnOffsets[kx] = (nint)kx * g.DilationX;
+            for (int j = 0; j < v; j++)
+            {
+                // Output column x, tap kx reads input column x + kx * DilationX - PadLeft.
+                long left = j + ((long)kx * g.DilationX) - g.PadLeft;
+                long right = ow - v + j + ((long)kx * g.DilationX) - g.PadLeft;
+                leftMasks[(kx * v) + j] = (ulong)left < (ulong)g.InputWidth ? on : 0f;
+                rightMasks[(kx * v) + j] = (ulong)right < (ulong)g.InputWidth ? on : 0f;
+            }
+        }
+
+        float* useLeft = strips.Left > 0 ? leftMasks : null, useRight = strips.Right > 0 ? rightMasks : null;
+        var rowSource = new MaskedRows(args.Source - g.PadLeft, args.SourceRowStride, g.InputHeight, zero, firstCopy, lastCopy);
+        int y = 0;
+        for (; y + 4 <= g.OutputHeight; y += 4)
+        {
+            rowSource.Fill(y - (long)g.PadTop, kh + 3, rows);
+            ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, args, columnOffsets, args.Destination + (y * args.DestinationRowStride), ow, useLeft, useRight);
+        }
+
+        int rest = g.OutputHeight - y;
+        if (rest > 0)
+        {
+            rowSource.Fill(y - (long)g.PadTop, kh + 3, rows);
+            var partial = args;
+            partial.Bias = 0;
+            partial.Accumulate = false;
+            partial.DestinationRowStride = ow;
+            ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, partial, columnOffsets, leftover, ow, useLeft, useRight);
+            for (int i = 0; i < rest; i++)
+            {
+                float* d = args.Destination + ((y + i) * args.DestinationRowStride);
+                float* from = leftover + (i * ow);
+                for (int x = 0; x < ow; x++)
+                {
+                    d[x] = (args.Accumulate ? d[x] : args.Bias) + from[x];
+                }
+            }
+        }
+    }
+
+    /// <summary>Where <see cref="ConvolvePlaneMasked"/> reads input row <c>iy</c> (pointers at padded column 0).</summary>
+    private readonly unsafe struct MaskedRows(float* paddedSource, nint rowStride, int height, float* zero, float* firstCopy, float* lastCopy)
+    {
+        /// <summary>Row pointers for <paramref name="count"/> consecutive input rows from <paramref name="firstRow"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Fill(long firstRow, int count, float** rows)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                long iy = firstRow + r;
+                rows[r] = (ulong)iy >= (ulong)height ? zero
+                    : iy == 0 ? firstCopy
+                    : iy == height - 1 ? lastCopy
+                    : paddedSource + ((nint)iy * rowStride);
+            }
         }
     }
 

@@ -48,14 +48,15 @@ public static partial class Convolution
     /// <summary>
     /// Output rows <c>dst + i * dstStride</c>, i in [0, 4), columns [0, width), from input rows
     /// <c>rows[0 .. kh + 2]</c>; width is at least one vector. In accumulate mode the outputs start
-    /// from the destination's values instead of the bias. When <paramref name="leftRows"/> (or
-    /// <paramref name="rightRows"/>) is given, the first (or last) vector of columns reads those rows
-    /// (the zero-padded strips of a padded image) and <paramref name="rows"/> covers the columns in
-    /// between: computing the edges in the same call lets their short dependency chains overlap with
-    /// the interior's.
+    /// from the destination's values instead of the bias. With <paramref name="leftMasks"/> (or
+    /// <paramref name="rightMasks"/>), the first (or last) vector of columns of a zero-padded row is
+    /// computed from loads that reach past the row's ends, ANDed with kw lane masks that zero the
+    /// lanes outside the input (the rows must have readable memory there: see
+    /// <c>ConvolvePlaneMasked</c>), so padded rows need no copy; computing the edges in the same call
+    /// lets their short dependency chains overlap with the interior's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void ConvolveRows4<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float** leftRows = null, float** rightRows = null, int quads = 1, nint rowShift = 0)
+    internal static unsafe void ConvolveRows4<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float* leftMasks = null, float* rightMasks = null, int quads = 1, nint rowShift = 0, bool backwards = false)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKh : IKernelHeight
@@ -63,21 +64,22 @@ public static partial class Convolution
         nint v = TOps.Count;
         nint n = width;
         TVec biasVector = TOps.Broadcast(bias);
-        if (leftRows != null)
+        nint first = 0;
+        if (leftMasks != null)
         {
-            Rows4x1<TOps, TVec, TKh>(leftRows, 0, kw, w, columnOffsets, dst, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
+            Rows4x1Masked<TOps, TVec, TKh>(rows, kw, w, columnOffsets, leftMasks, dst, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
             TOps.Store(e0, dst);
             TOps.Store(e1, dst + dstStride);
             TOps.Store(e2, dst + (2 * dstStride));
             TOps.Store(e3, dst + (3 * dstStride));
-            dst += v;
+            first = v;
             n -= v;
         }
 
-        if (rightRows != null)
+        if (rightMasks != null)
         {
-            float* edge = dst + n - v;
-            Rows4x1<TOps, TVec, TKh>(rightRows, 0, kw, w, columnOffsets, edge, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
+            Rows4x1Masked<TOps, TVec, TKh>(rows, kw, w, columnOffsets, rightMasks, dst, dstStride, width - v, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
+            float* edge = dst + width - v;
             TOps.Store(e0, edge);
             TOps.Store(e1, edge + dstStride);
             TOps.Store(e2, edge + (2 * dstStride));
@@ -90,16 +92,17 @@ public static partial class Convolution
             return;
         }
 
-        // Several quads in one call (rows without padding or strips: quad q reads rows[r] + q * rowShift).
-        for (nint shift = 0; quads > 0; quads--, shift += rowShift, dst += 4 * dstStride)
+        // Between the edges: columns [first, first + n). Several quads in one call read rows[r] + q * rowShift.
+        dst += first;
+        for (nint shift = first; quads > 0; quads--, shift += rowShift, dst += 4 * dstStride)
         {
-            ConvolveQuad<TOps, TVec, TKh>(rows, shift, kw, w, columnOffsets, dst, dstStride, n, biasVector, accumulate);
+            ConvolveQuad<TOps, TVec, TKh>(rows, shift, kw, w, columnOffsets, dst, dstStride, n, biasVector, accumulate, backwards);
         }
     }
 
     /// <summary>One quad of output rows, columns [0, n), reading <c>rows[r] + shift</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void ConvolveQuad<TOps, TVec, TKh>(float** rows, nint shift, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, nint n, TVec biasVector, bool accumulate)
+    private static unsafe void ConvolveQuad<TOps, TVec, TKh>(float** rows, nint shift, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, nint n, TVec biasVector, bool accumulate, bool backwards)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKh : IKernelHeight
@@ -117,9 +120,14 @@ public static partial class Convolution
             Rows4x1<TOps, TVec, TKh>(rows, shift, kw, w, columnOffsets, dst, dstStride, n - v, biasVector, accumulate, out last0, out last1, out last2, out last3);
         }
 
-        nint x = 0;
-        for (; x <= n - (3 * v); x += 3 * v)
+        // Blocks of 3 vectors, then single vectors, then the ragged last vector. Backwards (right to
+        // left) when the destination sits just after the source modulo 4 KB: stores of one block would
+        // otherwise alias, in the low 12 address bits, the loads of the next ("4K aliasing"), which
+        // cost a third of the speed on 1024-wide rows.
+        nint blocks = n / (3 * v), singles = (n - (blocks * 3 * v)) / v;
+        for (nint b = 0; b < blocks; b++)
         {
+            nint x = backwards ? (blocks - 1 - b) * 3 * v : b * 3 * v;
             TVec a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
             if (accumulate)
             {
@@ -438,8 +446,9 @@ public static partial class Convolution
             TOps.Store(a32, d3 + x + (2 * v));
         }
 
-        for (; x <= n - v; x += v)
+        for (nint b = 0; b < singles; b++)
         {
+            nint x = (blocks * 3 * v) + ((backwards ? singles - 1 - b : b) * v);
             Rows4x1<TOps, TVec, TKh>(rows, shift, kw, w, columnOffsets, dst, dstStride, x, biasVector, accumulate, out var r0, out var r1, out var r2, out var r3);
             TOps.Store(r0, d0 + x);
             TOps.Store(r1, d1 + x);
@@ -587,6 +596,152 @@ public static partial class Convolution
                 a20 = TOps.MultiplyAdd(v0, w6, a20);
                 a30 = TOps.MultiplyAdd(v0, w5, a30);
                 v0 = TOps.Load(rows[9] + o);
+                a30 = TOps.MultiplyAdd(v0, w6, a30);
+            }
+        }
+
+        r0 = a00;
+        r1 = a10;
+        r2 = a20;
+        r3 = a30;
+    }
+
+    /// <summary>
+    /// <see cref="Rows4x1"/> at an edge of a padded row: tap <c>kx</c>'s loads are ANDed with mask
+    /// vector <c>masks[kx * Count ..]</c>, so lanes whose column is outside the input count as zero.
+    /// (Hardware masked loads would not need readable memory there, but on Zen 4 a masked load whose
+    /// masked-off lanes cross a page boundary is about ten times slower: 256-wide rows ran at 0.22 G FMA/s.)
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Rows4x1Masked<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* masks, float* dst, nint dstStride, nint x, TVec bias, bool accumulate, out TVec r0, out TVec r1, out TVec r2, out TVec r3)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKh : IKernelHeight
+    {
+        TVec a00, a10, a20, a30;
+        if (accumulate)
+        {
+            a00 = TOps.Load(dst + x);
+            a10 = TOps.Load(dst + dstStride + x);
+            a20 = TOps.Load(dst + (2 * dstStride) + x);
+            a30 = TOps.Load(dst + (3 * dstStride) + x);
+        }
+        else
+        {
+            a00 = a10 = a20 = a30 = bias;
+        }
+
+        if (TKh.Value == 3)
+        {
+            for (int kx = 0; kx < kw; kx++)
+            {
+                float* wk = w + kx;
+                TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]);
+                nint o = columnOffsets[kx] + x;
+                TVec v0, mask = TOps.Load(masks + (kx * TOps.Count));
+                v0 = TOps.And(TOps.Load(rows[0] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w0, a00);
+                v0 = TOps.And(TOps.Load(rows[1] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w1, a00);
+                a10 = TOps.MultiplyAdd(v0, w0, a10);
+                v0 = TOps.And(TOps.Load(rows[2] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w2, a00);
+                a10 = TOps.MultiplyAdd(v0, w1, a10);
+                a20 = TOps.MultiplyAdd(v0, w0, a20);
+                v0 = TOps.And(TOps.Load(rows[3] + o), mask);
+                a10 = TOps.MultiplyAdd(v0, w2, a10);
+                a20 = TOps.MultiplyAdd(v0, w1, a20);
+                a30 = TOps.MultiplyAdd(v0, w0, a30);
+                v0 = TOps.And(TOps.Load(rows[4] + o), mask);
+                a20 = TOps.MultiplyAdd(v0, w2, a20);
+                a30 = TOps.MultiplyAdd(v0, w1, a30);
+                v0 = TOps.And(TOps.Load(rows[5] + o), mask);
+                a30 = TOps.MultiplyAdd(v0, w2, a30);
+            }
+        }
+        else if (TKh.Value == 5)
+        {
+            for (int kx = 0; kx < kw; kx++)
+            {
+                float* wk = w + kx;
+                TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]);
+                nint o = columnOffsets[kx] + x;
+                TVec v0, mask = TOps.Load(masks + (kx * TOps.Count));
+                v0 = TOps.And(TOps.Load(rows[0] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w0, a00);
+                v0 = TOps.And(TOps.Load(rows[1] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w1, a00);
+                a10 = TOps.MultiplyAdd(v0, w0, a10);
+                v0 = TOps.And(TOps.Load(rows[2] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w2, a00);
+                a10 = TOps.MultiplyAdd(v0, w1, a10);
+                a20 = TOps.MultiplyAdd(v0, w0, a20);
+                v0 = TOps.And(TOps.Load(rows[3] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w3, a00);
+                a10 = TOps.MultiplyAdd(v0, w2, a10);
+                a20 = TOps.MultiplyAdd(v0, w1, a20);
+                a30 = TOps.MultiplyAdd(v0, w0, a30);
+                v0 = TOps.And(TOps.Load(rows[4] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w4, a00);
+                a10 = TOps.MultiplyAdd(v0, w3, a10);
+                a20 = TOps.MultiplyAdd(v0, w2, a20);
+                a30 = TOps.MultiplyAdd(v0, w1, a30);
+                v0 = TOps.And(TOps.Load(rows[5] + o), mask);
+                a10 = TOps.MultiplyAdd(v0, w4, a10);
+                a20 = TOps.MultiplyAdd(v0, w3, a20);
+                a30 = TOps.MultiplyAdd(v0, w2, a30);
+                v0 = TOps.And(TOps.Load(rows[6] + o), mask);
+                a20 = TOps.MultiplyAdd(v0, w4, a20);
+                a30 = TOps.MultiplyAdd(v0, w3, a30);
+                v0 = TOps.And(TOps.Load(rows[7] + o), mask);
+                a30 = TOps.MultiplyAdd(v0, w4, a30);
+            }
+        }
+        else
+        {
+            for (int kx = 0; kx < kw; kx++)
+            {
+                float* wk = w + kx;
+                TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]), w5 = TOps.Broadcast(wk[5 * kw]), w6 = TOps.Broadcast(wk[6 * kw]);
+                nint o = columnOffsets[kx] + x;
+                TVec v0, mask = TOps.Load(masks + (kx * TOps.Count));
+                v0 = TOps.And(TOps.Load(rows[0] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w0, a00);
+                v0 = TOps.And(TOps.Load(rows[1] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w1, a00);
+                a10 = TOps.MultiplyAdd(v0, w0, a10);
+                v0 = TOps.And(TOps.Load(rows[2] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w2, a00);
+                a10 = TOps.MultiplyAdd(v0, w1, a10);
+                a20 = TOps.MultiplyAdd(v0, w0, a20);
+                v0 = TOps.And(TOps.Load(rows[3] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w3, a00);
+                a10 = TOps.MultiplyAdd(v0, w2, a10);
+                a20 = TOps.MultiplyAdd(v0, w1, a20);
+                a30 = TOps.MultiplyAdd(v0, w0, a30);
+                v0 = TOps.And(TOps.Load(rows[4] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w4, a00);
+                a10 = TOps.MultiplyAdd(v0, w3, a10);
+                a20 = TOps.MultiplyAdd(v0, w2, a20);
+                a30 = TOps.MultiplyAdd(v0, w1, a30);
+                v0 = TOps.And(TOps.Load(rows[5] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w5, a00);
+                a10 = TOps.MultiplyAdd(v0, w4, a10);
+                a20 = TOps.MultiplyAdd(v0, w3, a20);
+                a30 = TOps.MultiplyAdd(v0, w2, a30);
+                v0 = TOps.And(TOps.Load(rows[6] + o), mask);
+                a00 = TOps.MultiplyAdd(v0, w6, a00);
+                a10 = TOps.MultiplyAdd(v0, w5, a10);
+                a20 = TOps.MultiplyAdd(v0, w4, a20);
+                a30 = TOps.MultiplyAdd(v0, w3, a30);
+                v0 = TOps.And(TOps.Load(rows[7] + o), mask);
+                a10 = TOps.MultiplyAdd(v0, w6, a10);
+                a20 = TOps.MultiplyAdd(v0, w5, a20);
+                a30 = TOps.MultiplyAdd(v0, w4, a30);
+                v0 = TOps.And(TOps.Load(rows[8] + o), mask);
+                a20 = TOps.MultiplyAdd(v0, w6, a20);
+                a30 = TOps.MultiplyAdd(v0, w5, a30);
+                v0 = TOps.And(TOps.Load(rows[9] + o), mask);
                 a30 = TOps.MultiplyAdd(v0, w6, a30);
             }
         }

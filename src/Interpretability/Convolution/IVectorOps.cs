@@ -31,6 +31,9 @@ internal interface IVectorOps<TVec>
 
     /// <summary><c>a + b</c>.</summary>
     static abstract TVec Add(TVec a, TVec b);
+
+    /// <summary>Bitwise <c>a &amp; mask</c>: keeps the lanes whose mask has all bits set, zeroes those whose mask is zero.</summary>
+    static abstract TVec And(TVec a, TVec mask);
 }
 
 /// <summary>The SIMD width a kernel runs at, chosen once per call.</summary>

@@ -36,14 +36,15 @@ public class ConvolutionLayoutTests
         return values;
     }
 
-    public static TheoryData<string> Layouts() => ["row padding", "every other column", "channels last", "broadcast channel"];
+    public static TheoryData<string> Layouts() => ["row padding", "every other column", "channels last", "broadcast channel", "broadcast rows"];
 
     private static (nint[] Lengths, nint[] Strides, int Length) Layout(string name, int c, int h, int w) => name switch
     {
         "row padding" => ([c, h, w], [(h * (w + 7)) + 5, w + 7, 1], (c * ((h * (w + 7)) + 5)) + 1),
         "every other column" => ([c, h, w], [h * w * 2, w * 2, 2], c * h * w * 2),
         "channels last" => ([c, h, w], [1, w * c, c], c * h * w),
-        _ => ([c, h, w], [0, w, 1], h * w),
+        "broadcast channel" => ([c, h, w], [0, w, 1], h * w),
+        _ => ([c, h, w], [w, 0, 1], c * w),
     };
 
     [Theory]
