@@ -82,6 +82,7 @@ internal sealed partial class Conv2DPlan
     /// Copies <c>[C, H, W]</c> into zero-padded, stride-split planes: padded pixel <c>(yp, xp)</c> of
     /// channel <c>c</c> goes to <c>pack[c * channelLength + ((yp % sy) * sx + xp % sx) * phasePlane + (yp / sy) * PhaseWidth + xp / sx]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackInput(in ConvGeometry g, float* input, in InputLayout layout, float* pack, int channels, nint channelLength, nint phasePlane, long length)
     {
         NativeMemory.Clear(pack, (nuint)length * sizeof(float));
@@ -101,29 +102,66 @@ internal sealed partial class Conv2DPlan
 
     private unsafe void RunGemm(in ConvGeometry g, float* input, nint channelStride, nint* tapOffsets, int taps, int virtualWidth, float* output)
     {
+        var job = new GemmJob
+        {
+            Input = (nint)input,
+            ChannelStride = channelStride,
+            TapOffsets = (nint)tapOffsets,
+            Taps = taps,
+            VirtualWidth = virtualWidth,
+            OutputWidth = g.OutputWidth,
+            OutputHeight = g.OutputHeight,
+            Output = (nint)output,
+        };
+        long blocks = ((long)g.OutputHeight * virtualWidth + BlockPositions(_width) - 1) / BlockPositions(_width);
+        long items = Group * blocks;
+        int workers = Workers(MultiplyAdds(g), items);
+        if (workers == 1)
+        {
+            RunGemm(job, blocks, 0, items);
+            return;
+        }
+
+        RunGemmParallel(job, blocks, items, workers);
+    }
+
+    /// <summary>
+    /// Splits the work items across threads; the caller's frame (packed input, tap offsets) stays
+    /// alive until every worker is done. A method of its own so the lambda's closure is allocated only
+    /// when a run is split.
+    /// </summary>
+    private void RunGemmParallel(GemmJob job, long blocks, long items, int workers) =>
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => RunGemm(job, blocks, items * w / workers, items * (w + 1) / workers));
+
+    private void RunGemm(in GemmJob job, long blocks, long first, long end)
+    {
         switch (_width)
         {
             case SimdWidth.Vector512:
-                RunGemm<Convolution.Vector512Ops, Vector512<float>>(g, input, channelStride, tapOffsets, taps, virtualWidth, output);
+                RunGemm<Convolution.Vector512Ops, Vector512<float>>(job, blocks, first, end);
                 break;
             case SimdWidth.Vector256:
-                RunGemm<Convolution.Vector256Ops, Vector256<float>>(g, input, channelStride, tapOffsets, taps, virtualWidth, output);
+                RunGemm<Convolution.Vector256Ops, Vector256<float>>(job, blocks, first, end);
                 break;
             case SimdWidth.Vector128:
-                RunGemm<Convolution.Vector128Ops, Vector128<float>>(g, input, channelStride, tapOffsets, taps, virtualWidth, output);
+                RunGemm<Convolution.Vector128Ops, Vector128<float>>(job, blocks, first, end);
                 break;
             default:
-                RunGemm<Convolution.ScalarOps, float>(g, input, channelStride, tapOffsets, taps, virtualWidth, output);
+                RunGemm<Convolution.ScalarOps, float>(job, blocks, first, end);
                 break;
         }
     }
 
-    private unsafe void RunGemm<TOps, TVec>(in ConvGeometry g, float* input, nint channelStride, nint* tapOffsets, int taps, int virtualWidth, float* output)
+    /// <summary>Work items <c>[first, end)</c>: item <c>i</c> is position block <c>i % blocks</c> of group <c>i / blocks</c>, all output-channel blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void RunGemm<TOps, TVec>(in GemmJob job, long blocks, long first, long end)
         where TOps : IVectorOps<TVec>
         where TVec : struct
     {
         int blockPositions = 3 * TOps.Count;
-        int outputWidth = g.OutputWidth, outputHeight = g.OutputHeight;
+        int outputWidth = job.OutputWidth, outputHeight = job.OutputHeight, virtualWidth = job.VirtualWidth, taps = job.Taps;
+        nint channelStride = job.ChannelStride;
+        nint* tapOffsets = (nint*)job.TapOffsets;
         nint plane = (nint)outputHeight * outputWidth;
         nint positions = (nint)outputHeight * virtualWidth;
         bool inPlace = virtualWidth == outputWidth;
@@ -133,41 +171,61 @@ internal sealed partial class Conv2DPlan
         fixed (float* weights = _weights)
         fixed (float* bias = _bias)
         {
-            for (int group = 0; group < Group; group++)
+            for (long item = first; item < end; item++)
             {
-                float* groupInput = input + (group * GroupChannels * channelStride);
-                float* groupOutput = output + (group * GroupOutputs * plane);
-                for (nint start = 0; start < positions; start += blockPositions)
-                {
-                    // The last block overlaps the previous one; with fewer positions than a block it reads the packed slack.
-                    nint p0 = start + blockPositions <= positions || positions < blockPositions ? start : positions - blockPositions;
-                    int runCount = inPlace ? 0 : ValidRuns(p0, blockPositions, virtualWidth, outputWidth, outputHeight, runs);
-                    for (int block = 0; block < Blocks; block++)
-                    {
-                        int blockIndex = (group * Blocks) + block;
-                        int lanes = Math.Min(BlockChannels, GroupOutputs - (block * BlockChannels));
-                        float* blockOutput = groupOutput + (block * BlockChannels * plane);
-                        bool direct = inPlace && lanes == BlockChannels && p0 + blockPositions <= positions;
-                        MicroKernel8x3<TOps, TVec>(
-                            groupInput + p0, channelStride, GroupChannels, tapOffsets, taps,
-                            weights + ((nint)blockIndex * perBlock), bias + (blockIndex * BlockChannels),
-                            direct ? blockOutput + p0 : tile, direct ? plane : blockPositions);
-                        if (!direct)
-                        {
-                            if (inPlace)
-                            {
-                                runCount = 1;
-                                runs[0] = 0;
-                                runs[1] = (int)p0;
-                                runs[2] = (int)Math.Min(blockPositions, positions - p0);
-                            }
+                int group = (int)(item / blocks);
+                nint start = (nint)(item % blocks) * blockPositions;
+                float* groupInput = (float*)job.Input + (group * GroupChannels * channelStride);
+                float* groupOutput = (float*)job.Output + (group * GroupOutputs * plane);
 
-                            ScatterTile<TOps, TVec>(tile, blockPositions, lanes, runs, runCount, blockOutput, plane);
-                        }
+                // The last block overlaps the previous one; with fewer positions than a block it reads the packed slack.
+                nint p0 = start + blockPositions <= positions || positions < blockPositions ? start : positions - blockPositions;
+                int runCount = inPlace ? 0 : ValidRuns(p0, blockPositions, virtualWidth, outputWidth, outputHeight, runs);
+                if (inPlace)
+                {
+                    runCount = 1;
+                    runs[0] = 0;
+                    runs[1] = (int)p0;
+                    runs[2] = (int)Math.Min(blockPositions, positions - p0);
+                }
+
+                for (int block = 0; block < Blocks; block++)
+                {
+                    int blockIndex = (group * Blocks) + block;
+                    int lanes = Math.Min(BlockChannels, GroupOutputs - (block * BlockChannels));
+                    float* blockOutput = groupOutput + (block * BlockChannels * plane);
+                    bool direct = inPlace && lanes == BlockChannels && p0 + blockPositions <= positions;
+                    MicroKernel8x3<TOps, TVec>(
+                        groupInput + p0, channelStride, GroupChannels, tapOffsets, taps,
+                        weights + ((nint)blockIndex * perBlock), bias + (blockIndex * BlockChannels),
+                        direct ? blockOutput + p0 : tile, direct ? plane : blockPositions);
+                    if (!direct)
+                    {
+                        ScatterTile<TOps, TVec>(tile, blockPositions, lanes, runs, runCount, blockOutput, plane);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>What every worker of one GEMM run shares (pointers as native ints so lambdas can carry them).</summary>
+    private readonly struct GemmJob
+    {
+        public nint Input { get; init; }
+
+        public nint ChannelStride { get; init; }
+
+        public nint TapOffsets { get; init; }
+
+        public int Taps { get; init; }
+
+        public int VirtualWidth { get; init; }
+
+        public int OutputWidth { get; init; }
+
+        public int OutputHeight { get; init; }
+
+        public nint Output { get; init; }
     }
 
     /// <summary>
@@ -202,6 +260,7 @@ internal sealed partial class Conv2DPlan
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ScatterTile<TOps, TVec>(float* tile, int blockPositions, int lanes, int* runs, int runCount, float* output, nint plane)
         where TOps : IVectorOps<TVec>
         where TVec : struct

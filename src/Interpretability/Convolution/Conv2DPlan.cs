@@ -1,5 +1,9 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
+using Interpretability.Internals;
 
 namespace Interpretability;
 
@@ -23,11 +27,12 @@ internal sealed partial class Conv2DPlan
     internal const int BlockChannels = 8;
 
     /// <summary>
-    /// Depthwise (one input channel per group) runs one direct convolution per output channel when
-    /// a group has at most this many output channels; above, the packed path wins (measured in
-    /// Conv2DAlgorithmBench).
+    /// One input channel per group runs one direct convolution per output channel when a group has
+    /// at most this many output channels. Measured in Conv2DAlgorithmBench (single thread): direct
+    /// is 5.3x, 2.6x, 1.6x faster than packed for 1, 2, 4 outputs per group at 64 channels of 56x56,
+    /// even at 8 (0.96-1.04x), and 1.2x faster for 1 -> 16 at 224x224.
     /// </summary>
-    internal const int DepthwiseMaxOutputsPerGroup = 4;
+    internal const int DepthwiseMaxOutputsPerGroup = 16;
 
     private readonly float[] _weights;  // Depthwise: [O, kh * kw]; otherwise [group][block][C/group][kh * kw][BlockChannels]
     private readonly float[] _bias;     // Depthwise: [O]; otherwise [group][block][BlockChannels]
@@ -38,7 +43,8 @@ internal sealed partial class Conv2DPlan
     /// <param name="bias"><c>[O]</c> or null.</param>
     /// <param name="options">The layer's attributes; null for ONNX's defaults.</param>
     /// <param name="width">The SIMD width to run at; null for the widest the machine has (tests force each).</param>
-    public Conv2DPlan(Tensor<float> weights, Tensor<float>? bias, ConvolutionOptions? options, SimdWidth? width = null)
+    /// <param name="algorithm">Forces an algorithm (benchmarks compare them); null chooses by shape.</param>
+    public Conv2DPlan(Tensor<float> weights, Tensor<float>? bias, ConvolutionOptions? options, SimdWidth? width = null, Conv2DAlgorithm? algorithm = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         Options = options ?? ConvolutionOptions.Default;
@@ -53,6 +59,13 @@ internal sealed partial class Conv2DPlan
         Algorithm = GroupChannels == 1 && GroupOutputs <= DepthwiseMaxOutputsPerGroup ? Conv2DAlgorithm.Depthwise
             : KernelHeight == 1 && KernelWidth == 1 && Options.Strides == (1, 1) && (Options.AutoPad != AutoPad.NotSet || Options.Pads == (0, 0, 0, 0)) ? Conv2DAlgorithm.Pointwise
             : Conv2DAlgorithm.Packed;
+        if (algorithm is { } forced)
+        {
+            bool possible = forced == Conv2DAlgorithm.Packed
+                || (forced == Conv2DAlgorithm.Depthwise && GroupChannels == 1)
+                || (forced == Conv2DAlgorithm.Pointwise && KernelHeight == 1 && KernelWidth == 1 && Options.Strides == (1, 1) && (Options.AutoPad != AutoPad.NotSet || Options.Pads == (0, 0, 0, 0)));
+            Algorithm = possible ? forced : ThrowHelper.ThrowArgument<Conv2DAlgorithm>(nameof(algorithm), $"{forced} cannot run this layer.");
+        }
 
         var dense = new float[weights.FlattenedLength];
         weights.FlattenTo(dense);
@@ -95,6 +108,9 @@ internal sealed partial class Conv2DPlan
 
     /// <summary>Threads a run may use: -1 (default) decides by the work size, 1 forces a single thread (benchmarks).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Multiply-adds per worker below which a run stays single-threaded; <see cref="ParallelMinMultiplyAdds"/> unless a test or benchmark overrides it.</summary>
+    public long ParallelThreshold { get; init; } = ParallelMinMultiplyAdds;
 
     /// <summary>Blocks of <see cref="BlockChannels"/> output channels per group.</summary>
     private int Blocks => (GroupOutputs + BlockChannels - 1) / BlockChannels;
@@ -165,6 +181,25 @@ internal sealed partial class Conv2DPlan
         }
     }
 
+    /// <summary>
+    /// Multiply-adds per worker below which a run stays on the calling thread. Measured in
+    /// ParallelThresholdBench on the 2-vCPU machine whose two vCPUs share one core's FPUs: two
+    /// threads were 1.06-1.57x slower than one below 29 M multiply-adds (Parallel.For's cost and
+    /// shared FPUs) and equal (1.00-1.02x) from 29 M to 116 M. So a layer is split only when every
+    /// worker gets at least 32 M: no loss where threads share a core, the gain where they do not.
+    /// </summary>
+    internal const long ParallelMinMultiplyAdds = 32_000_000;
+
+    /// <summary>Multiply-adds of one image: <c>O * OH * OW * (C / group) * kh * kw</c>.</summary>
+    private long MultiplyAdds(in ConvGeometry g) => (long)OutputChannels * g.OutputHeight * g.OutputWidth * GroupChannels * g.Taps;
+
+    /// <summary>Threads for a run of this much work split into at most <paramref name="items"/> pieces.</summary>
+    private int Workers(long multiplyAdds, long items)
+    {
+        int limit = MaxDegreeOfParallelism < 1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
+        return (int)Math.Max(1, Math.Min(Math.Min(limit, items), multiplyAdds / Math.Max(1, ParallelThreshold)));
+    }
+
     private ConvGeometry Check(ReadOnlySpan<nint> inputLengths) =>
         Convolution.Errors.CheckConv2DInput(inputLengths, GroupChannels, KernelHeight, KernelWidth, Options);
 
@@ -185,29 +220,78 @@ internal sealed partial class Conv2DPlan
         }
     }
 
+    /// <summary>
+    /// One direct convolution per output channel. At unit strides with padding, each input plane is
+    /// first copied into a small zero-padded plane that stays in L1 (its border is zeroed once per
+    /// run and never written again), so the kernels run with no border handling at all; otherwise
+    /// each plane pads its own rows (<see cref="Convolution.ConvolvePlane"/>).
+    /// </summary>
     private unsafe void RunDepthwise(in ConvGeometry g, float* input, in InputLayout layout, float* output)
     {
-        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)Convolution.PlaneScratchLength(g)));
+        var job = new DepthwiseJob((nint)input, layout.Channel, layout.Row, layout.Column, (nint)output);
+        int workers = Workers(MultiplyAdds(g), OutputChannels);
+        if (workers == 1)
+        {
+            RunDepthwise(g, job, 0, OutputChannels);
+            return;
+        }
+
+        RunDepthwiseParallel(g, job, workers);
+    }
+
+    /// <summary>Splits the output channels across threads (a method of its own so the closure is allocated only then).</summary>
+    private void RunDepthwiseParallel(ConvGeometry g, DepthwiseJob job, int workers) =>
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            RunDepthwise(g, job, OutputChannels * worker / workers, OutputChannels * (worker + 1) / workers));
+
+    /// <summary>Output channels <c>[first, end)</c> of a depthwise run, with scratch of its own.</summary>
+    private unsafe void RunDepthwise(in ConvGeometry g, in DepthwiseJob job, int first, int end)
+    {
+        bool pad = g.StrideX == 1 && g.StrideY == 1 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0;
+        var planeGeometry = pad ? g.ForPaddedInput() : g;
+        long padded = pad ? g.PaddedHeight * g.PaddedWidth : 0;
+        long scratchLength = Convolution.PlaneScratchLength(planeGeometry);
+        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(scratchLength + padded)));
         try
         {
             fixed (float* s = scratch)
             fixed (float* w = _weights)
             {
-                int taps = g.Taps;
-                long plane = (long)g.OutputHeight * g.OutputWidth;
+                float* plane = s + scratchLength;
+                nint paddedWidth = (nint)g.PaddedWidth;
+                if (pad)
+                {
+                    NativeMemory.Clear(plane, (nuint)padded * sizeof(float));
+                }
+
+                long outputPlane = (long)g.OutputHeight * g.OutputWidth;
                 var args = new Convolution.PlaneArgs
                 {
-                    SourceRowStride = layout.Row,
-                    SourceColumnStride = layout.Column,
+                    SourceRowStride = pad ? paddedWidth : job.Row,
+                    SourceColumnStride = pad ? 1 : job.Column,
                     DestinationRowStride = g.OutputWidth,
                 };
-                for (int o = 0; o < OutputChannels; o++)
+                int copiedChannel = -1;
+                for (int o = first; o < end; o++)
                 {
-                    args.Source = input + ((o / GroupOutputs) * layout.Channel);
-                    args.Kernel = w + ((nint)o * taps);
-                    args.Destination = output + (o * plane);
+                    int channel = o / GroupOutputs;
+                    float* source = (float*)job.Input + (channel * job.Channel);
+                    if (pad)
+                    {
+                        if (channel != copiedChannel)
+                        {
+                            CopyIntoPaddedPlane(g, source, job.Row, job.Column, plane + (g.PadTop * paddedWidth) + g.PadLeft, paddedWidth);
+                            copiedChannel = channel;
+                        }
+
+                        source = plane;
+                    }
+
+                    args.Source = source;
+                    args.Kernel = w + ((nint)o * g.Taps);
+                    args.Destination = (float*)job.Output + (o * outputPlane);
                     args.Bias = _bias[o];
-                    Convolution.ConvolvePlane(_width, g, args, s);
+                    Convolution.ConvolvePlane(_width, planeGeometry, args, s);
                 }
             }
         }
@@ -216,6 +300,45 @@ internal sealed partial class Conv2DPlan
             ArrayPool<float>.Shared.Return(scratch);
         }
     }
+
+    /// <summary>Copies an input plane's rows into the interior of a padded plane (row pitch <paramref name="pitch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void CopyIntoPaddedPlane(in ConvGeometry g, float* source, nint rowStride, nint columnStride, float* to, nint pitch)
+    {
+        int width = g.InputWidth;
+        for (int y = 0; y < g.InputHeight; y++, source += rowStride, to += pitch)
+        {
+            if (columnStride != 1)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    to[x] = source[x * columnStride];
+                }
+
+                continue;
+            }
+
+            if (Vector256.IsHardwareAccelerated && width >= Vector256<float>.Count)
+            {
+                for (int i = 0; i <= width - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    Vector256.Load(source + i).Store(to + i);
+                }
+
+                // Overlapping last vector: recopies a few floats instead of a scalar tail.
+                Vector256.Load(source + width - Vector256<float>.Count).Store(to + width - Vector256<float>.Count);
+                continue;
+            }
+
+            for (int i = 0; i < width; i++)
+            {
+                to[i] = source[i];
+            }
+        }
+    }
+
+    /// <summary>What every worker of one depthwise run shares.</summary>
+    private readonly record struct DepthwiseJob(nint Input, nint Channel, nint Row, nint Column, nint Output);
 
     /// <summary>Reorders dense <c>[O, C/G, kh, kw]</c> weights into <c>[G][block][C/G][kh*kw][BlockChannels]</c>, zero-filling the last block.</summary>
     private (float[] Weights, float[] Bias) PackWeights(float[] dense, float[] bias)

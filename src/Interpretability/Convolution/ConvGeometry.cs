@@ -38,6 +38,18 @@ internal readonly struct ConvGeometry
         PhaseWidth = (PaddedWidth + StrideX - 1) / StrideX;
     }
 
+    private ConvGeometry(in ConvGeometry g, int inputHeight, int inputWidth)
+    {
+        this = g;
+        InputHeight = inputHeight;
+        InputWidth = inputWidth;
+        PadTop = PadLeft = PadBottom = PadRight = 0;
+        PaddedHeight = inputHeight;
+        PaddedWidth = inputWidth;
+        PhaseHeight = (PaddedHeight + StrideY - 1) / StrideY;
+        PhaseWidth = (PaddedWidth + StrideX - 1) / StrideX;
+    }
+
     public int InputHeight { get; }
 
     public int InputWidth { get; }
@@ -93,6 +105,9 @@ internal readonly struct ConvGeometry
         long column = (long)kx * DilationX;
         return ((column % StrideX) * PhaseWidth) + (column / StrideX);
     }
+
+    /// <summary>The same convolution applied to the zero-padded input: input size = padded size, no padding, same output.</summary>
+    public ConvGeometry ForPaddedInput() => new(this, (int)PaddedHeight, (int)PaddedWidth);
 
     /// <summary>Multiply-adds of one output plane per input channel: <c>OutputHeight * OutputWidth * Taps</c>.</summary>
     public long MultiplyAddsPerPlane => (long)OutputHeight * OutputWidth * Taps;

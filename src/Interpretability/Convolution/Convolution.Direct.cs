@@ -83,22 +83,85 @@ public static partial class Convolution
 
         /// <summary>Add to the destination's values instead of overwriting them (channels after the first).</summary>
         public bool Accumulate;
+
+        /// <summary>Never use <see cref="ConvolveRows4"/> (benchmarks compare it with the one-row kernel).</summary>
+        public bool OneRowAtATime;
+
+        /// <summary>
+        /// Run the four-row kernel's columns right to left: set by the plane loop when the destination
+        /// lies less than 2 KB after the source modulo 4 KB (see <see cref="ConvolveRows4"/>).
+        /// </summary>
+        public bool Backwards;
+
+        /// <summary>Overrides the choice of <see cref="Backwards"/>: 0 decides by address, 1 forces left to right, -1 right to left (tests run both).</summary>
+        public int ColumnOrder;
     }
 
-    /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry (ring, zero row, tables).</summary>
-    internal static long PlaneScratchLength(in ConvGeometry g) =>
-        ((RingRows(g) + 1L) * g.SplitRowLength) + RingRows(g) + (2L * g.KernelWidth) + (2L * (g.KernelHeight + 3)) + 8;
+    /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry at any width (ring or strips, zero row, tables).</summary>
+    internal static long PlaneScratchLength(in ConvGeometry g)
+    {
+        // Enough for the ring and for the strips at any width (strips are at most a vector plus a pad plus the reach each).
+        long ringRows = RingRows(g);
+        long reach = (g.KernelWidth - 1L) * g.DilationX;
+        long rows = ringRows * Math.Max(g.SplitRowLength, Math.Max(16, g.PadLeft) + Math.Max(16, g.PadRight) + (2 * reach));
+        long masked = (2 * ZeroLength(g)) + 16 + (2L * g.KernelWidth * 16) + (4L * g.OutputWidth);
+        return rows + ZeroLength(g) + ringRows + (2L * g.KernelWidth) + (2L * 3 * 2 * (g.KernelHeight + 3)) + masked + 16;
+    }
 
-    /// <summary>Rows of the ring: the input rows of four consecutive output rows (<see cref="ConvolveRows4"/>) at unit vertical stride.</summary>
-    private static int RingRows(in ConvGeometry g) => g.RowSpan + 3;
+    /// <summary>
+    /// Rows of the ring: at least the input rows of four consecutive output rows
+    /// (<see cref="ConvolveRows4"/>), rounded up to a power of two so a row's slot is <c>iy &amp; (RingRows - 1)</c>.
+    /// </summary>
+    private static int RingRows(in ConvGeometry g) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)g.RowSpan + 3);
+
+    /// <summary>Floats of the shared zero row: as long as any row a kernel reads.</summary>
+    private static long ZeroLength(in ConvGeometry g) => Math.Max(g.SplitRowLength, g.PaddedWidth) + 16;
 
     /// <summary>Whether four output rows at once (<see cref="ConvolveRows4"/>) applies: unit vertical stride and dilation, kernel height 3, 5 or 7.</summary>
     private static bool FourRows(in ConvGeometry g) => g.StrideY == 1 && g.DilationY == 1 && g.KernelHeight is 3 or 5 or 7;
 
-    /// <summary>Convolves one plane at the widest SIMD width not above <paramref name="maxWidth"/> that fits the output row.</summary>
+    /// <summary>
+    /// How a plane reads its rows. <b>Direct</b> (unit horizontal stride, unit column stride, output
+    /// wide enough): the interior output columns <c>[Left, OutputWidth - Right)</c> read the source
+    /// rows in place; only the <c>Left</c> and <c>Right</c> border columns (at least one vector each,
+    /// present only with left or right padding) read small zero-padded copies of the row ends, the
+    /// "strips". Otherwise <b>ring</b>: every row is copied zero-padded and stride-split.
+    /// </summary>
+    private readonly struct PlaneStrips
+    {
+        public PlaneStrips(in ConvGeometry g, int lanes, nint columnStride)
+        {
+            Reach = (g.KernelWidth - 1) * g.DilationX;
+
+            // Output column x reads padded columns x .. x + Reach, i.e. input columns x - PadLeft .. x + Reach - PadLeft.
+            long lastInside = g.InputWidth - 1L - Reach + g.PadLeft;
+            long left = g.PadLeft == 0 ? 0 : Math.Max(lanes, g.PadLeft);
+            long right = g.OutputWidth - 1L <= lastInside ? 0 : Math.Max(lanes, g.OutputWidth - 1L - lastInside);
+            Direct = g.StrideX == 1 && columnStride == 1 && g.OutputWidth - left - right >= lanes;
+            Left = Direct ? (int)left : 0;
+            Right = Direct ? (int)right : 0;
+        }
+
+        public bool Direct { get; }
+
+        /// <summary>Padded columns from the first to the last a kernel row reads, minus one.</summary>
+        public int Reach { get; }
+
+        /// <summary>Output columns computed from the left strip.</summary>
+        public int Left { get; }
+
+        /// <summary>Output columns computed from the right strip.</summary>
+        public int Right { get; }
+
+        public long LeftLength => Left == 0 ? 0 : (long)Left + Reach;
+
+        public long RightLength => Right == 0 ? 0 : (long)Right + Reach;
+    }
+
+    /// <summary>Convolves one plane at the SIMD width not above <paramref name="maxWidth"/> that suits the output row (<see cref="SimdWidths.ForDirectRow"/>).</summary>
     internal static unsafe void ConvolvePlane(SimdWidth maxWidth, in ConvGeometry g, in PlaneArgs args, float* scratch)
     {
-        switch (SimdWidths.ForRow(maxWidth, g.OutputWidth))
+        switch (SimdWidths.ForDirectRow(maxWidth, g.OutputWidth))
         {
             case SimdWidth.Vector512:
                 ConvolvePlane<Vector512Ops, Vector512<float>>(g, args, scratch);
@@ -137,101 +200,328 @@ public static partial class Convolution
     }
 
     /// <summary>The plane loop at one width and kernel width; exposed so tests and benchmarks can run each variant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void ConvolvePlane<TOps, TVec, TKw>(in ConvGeometry g, in PlaneArgs args, float* scratch)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKw : IKernelWidth
     {
-        int kh = g.KernelHeight, kw = g.KernelWidth, span = RingRows(g);
-        bool direct = g.StrideX == 1 && g.PadLeft == 0 && g.PadRight == 0 && args.SourceColumnStride == 1;
-        nint rowLength = (nint)g.SplitRowLength;
+        int kh = g.KernelHeight, kw = g.KernelWidth, ringRows = RingRows(g), ow = g.OutputWidth;
+        var strips = new PlaneStrips(g, TOps.Count, args.SourceColumnStride);
+        var plane = args;
+        plane.Backwards = args.ColumnOrder == 0 ? (((nint)args.Destination - (nint)args.Source) & 4095) < 2048 : args.ColumnOrder < 0;
+        ConvolvePlane<TOps, TVec, TKw>(g, plane, scratch, strips, kh, kw, ringRows, ow);
+    }
 
-        // Scratch layout: ring (RingRows rows) | zero row | ring tags (int) | column offsets (nint) | row pointers (kh + 3).
-        float* ring = scratch;
-        float* zero = ring + (span * rowLength);
-        int* tags = (int*)(zero + rowLength);
-        nint* columnOffsets = (nint*)(((nint)(tags + span) + 7) & ~(nint)7);
-        float** rows = (float**)(columnOffsets + kw);
-
-        NativeMemory.Clear(zero, (nuint)rowLength * sizeof(float));
-        if (!direct)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ConvolvePlane<TOps, TVec, TKw>(in ConvGeometry g, in PlaneArgs args, float* scratch, in PlaneStrips strips, int kh, int kw, int ringRows, int ow)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        if (FourRows(g) && !args.OneRowAtATime && strips.Direct && args.SourceRowStride >= g.InputWidth
+            && (strips.Left == 0 || strips.Left == TOps.Count) && (strips.Right == 0 || strips.Right == TOps.Count)
+            && (strips.Left > 0 || strips.Right > 0 || g.PadTop > 0 || g.PadBottom > 0 || ow >= FourRowsChunk + (2 * TOps.Count)))
         {
-            // Pad columns of the ring rows are zero once and stay zero: filling a row writes only its data columns.
-            NativeMemory.Clear(ring, (nuint)(span * rowLength) * sizeof(float));
-            new Span<int>(tags, span).Fill(-1);
+            ConvolvePlaneMasked<TOps, TVec, TKw>(g, args, scratch, strips);
+            return;
+        }
+
+        nint slotLength = (nint)(strips.Direct ? strips.LeftLength + strips.RightLength : g.SplitRowLength);
+        bool copies = !strips.Direct || slotLength > 0;
+
+        // Scratch: ring (ringRows slots) | zero row | tags (int) | column offsets (nint) | 3 row tables of 2 * (kh + 3) pointers.
+        float* ring = scratch;
+        float* zero = ring + (ringRows * slotLength);
+        nint zeroLength = (nint)ZeroLength(g);
+        int* tags = (int*)(zero + zeroLength);
+        nint* columnOffsets = (nint*)(((nint)(tags + ringRows) + 7) & ~(nint)7);
+        float** tables = (float**)(columnOffsets + kw);
+        int tableLength = 2 * (kh + 3); // kh + 3 row pointers, then room for ConvolveRows' column-shifted copy
+
+        NativeMemory.Clear(zero, (nuint)zeroLength * sizeof(float));
+        if (copies)
+        {
+            // Ring rows: pad columns are zeroed once and stay zero (a fill writes only data columns). Strips are rewritten whole.
+            NativeMemory.Clear(ring, (nuint)(ringRows * slotLength) * sizeof(float));
+            new Span<int>(tags, ringRows).Fill(-1);
         }
 
         for (int kx = 0; kx < kw; kx++)
         {
-            columnOffsets[kx] = direct ? (nint)kx * g.DilationX : (nint)g.SplitColumnOffset(kx);
+            columnOffsets[kx] = strips.Direct ? (nint)kx * g.DilationX : (nint)g.SplitColumnOffset(kx);
         }
 
+        // Segments of the output row: [0, Left) from the left strips, [Left, ow - Right) in place, [ow - Right, ow) from the right strips.
+        // In ring mode, one segment over the whole row.
+        int interior = strips.Direct ? ow - strips.Left - strips.Right : ow;
+        float** leftRows = tables, middleRows = tables + tableLength, rightRows = tables + (2 * tableLength);
+        nint middleShift = strips.Direct ? strips.Left - g.PadLeft : 0;
+        bool four = FourRows(g) && !args.OneRowAtATime;
         int y = 0;
-        if (FourRows(g))
+        if (four && strips.Direct && strips.Left == 0 && strips.Right == 0 && g.PadTop == 0 && g.PadBottom == 0 && ow < FourRowsChunk + (2 * TOps.Count) && g.OutputHeight >= 4)
         {
-            for (; y + 4 <= g.OutputHeight; y += 4)
+            // No padding at all and a narrow row: every row is a source row, so one call runs all the
+            // quads (rows[r] + q * 4 * rowStride) without per-quad setup. Depthwise layers land here.
+            for (int r = 0; r < kh + 3; r++)
             {
-                long firstRow = (long)y - g.PadTop;
-                for (int r = 0; r < kh + 3; r++)
-                {
-                    rows[r] = InputRow(g, args, firstRow + r, direct, ring, zero, tags, span, rowLength);
-                }
-
-                float* d = args.Destination + (y * args.DestinationRowStride);
-                switch (kh)
-                {
-                    case 3:
-                        ConvolveRows4<TOps, TVec, KernelHeight3>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
-                        break;
-                    case 5:
-                        ConvolveRows4<TOps, TVec, KernelHeight5>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
-                        break;
-                    default:
-                        ConvolveRows4<TOps, TVec, KernelHeight7>(rows, kw, args.Kernel, columnOffsets, d, args.DestinationRowStride, g.OutputWidth, args.Bias, args.Accumulate);
-                        break;
-                }
+                middleRows[r] = args.Source + (r * args.SourceRowStride);
             }
+
+            int quads = g.OutputHeight / 4;
+            switch (kh)
+            {
+                case 3:
+                    ConvolveRows4<TOps, TVec, KernelHeight3>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride, args.Backwards);
+                    break;
+                case 5:
+                    ConvolveRows4<TOps, TVec, KernelHeight5>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride, args.Backwards);
+                    break;
+                default:
+                    ConvolveRows4<TOps, TVec, KernelHeight7>(middleRows, kw, args.Kernel, columnOffsets, args.Destination, args.DestinationRowStride, ow, args.Bias, args.Accumulate, null, null, quads, 4 * args.SourceRowStride, args.Backwards);
+                    break;
+            }
+
+            y = quads * 4;
         }
 
-        for (; y < g.OutputHeight; y++)
+        while (y < g.OutputHeight)
         {
+            int count = four && y + 4 <= g.OutputHeight ? 4 : 1;
             long firstRow = ((long)y * g.StrideY) - g.PadTop;
-            for (int ky = 0; ky < kh; ky++)
+            for (int r = 0; r < (count == 4 ? kh + 3 : kh); r++)
             {
-                rows[ky] = InputRow(g, args, firstRow + ((long)ky * g.DilationY), direct, ring, zero, tags, span, rowLength);
+                long iy = firstRow + (count == 4 ? r : (long)r * g.DilationY);
+                if ((ulong)iy >= (ulong)g.InputHeight)
+                {
+                    leftRows[r] = middleRows[r] = rightRows[r] = zero;
+                    continue;
+                }
+
+                float* source = args.Source + ((nint)iy * args.SourceRowStride);
+                int slotIndex = (int)iy & (ringRows - 1);
+                float* slot = ring + (slotIndex * slotLength);
+                if (copies && tags[slotIndex] != iy)
+                {
+                    if (strips.Direct)
+                    {
+                        FillStrip(source, g.InputWidth, -g.PadLeft, slot, strips.LeftLength);
+                        FillStrip(source, g.InputWidth, ow - strips.Right - g.PadLeft, slot + strips.LeftLength, strips.RightLength);
+                    }
+                    else
+                    {
+                        FillSplitRow(g, source, args.SourceColumnStride, slot);
+                    }
+
+                    tags[slotIndex] = (int)iy;
+                }
+
+                leftRows[r] = slot;
+                middleRows[r] = strips.Direct ? source + middleShift : slot;
+                rightRows[r] = slot + strips.LeftLength;
             }
 
-            ConvolveRow<TOps, TVec, TKw>(rows, kh, kw, args.Kernel, columnOffsets, args.Destination + (y * args.DestinationRowStride), g.OutputWidth, args.Bias, args.Accumulate);
+            float* d = args.Destination + (y * args.DestinationRowStride);
+            if (strips.Left > 0)
+            {
+                ConvolveRows<TOps, TVec, TKw>(count, leftRows, kh, kw, args, columnOffsets, d, strips.Left);
+            }
+
+            ConvolveRows<TOps, TVec, TKw>(count, middleRows, kh, kw, args, columnOffsets, d + strips.Left, interior);
+            if (strips.Right > 0)
+            {
+                ConvolveRows<TOps, TVec, TKw>(count, rightRows, kh, kw, args, columnOffsets, d + (ow - strips.Right), strips.Right);
+            }
+
+            y += count;
         }
     }
 
     /// <summary>
-    /// Input row <paramref name="iy"/> as the kernels read it: the shared zero row in the padding, the
-    /// source row itself in direct mode, otherwise its padded, stride-split copy in the ring (copied
-    /// the first time it is needed).
+    /// Columns per call of <see cref="ConvolveRows4"/>: four output rows and kh + 3 input rows of
+    /// this many floats stay in L1 (for 7x7: 14 rows x 1 KB), where whole 1024-float rows would not
+    /// (measured in DirectKernelBench).
+    /// </summary>
+    internal const int FourRowsChunk = 256;
+
+    /// <summary>
+    /// One or four output rows of one segment (kept out of line: the plane loop calls it for up to
+    /// three segments). With <paramref name="leftMasks"/> or <paramref name="rightMasks"/> (four rows
+    /// only), the segment's first or last vector of columns is computed with masked loads
+    /// (<see cref="ConvolveRows4"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static unsafe void ConvolveRows<TOps, TVec, TKw>(int count, float** rows, int kh, int kw, in PlaneArgs args, nint* columnOffsets, float* dst, int width, float* leftMasks = null, float* rightMasks = null)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        if (count == 1)
+        {
+            ConvolveRow<TOps, TVec, TKw>(rows, kh, kw, args.Kernel, columnOffsets, dst, width, args.Bias, args.Accumulate);
+            return;
+        }
+
+        // Column chunks of FourRowsChunk; a last piece narrower than two vectors joins the chunk before it
+        // (so that a right edge's vector still leaves at least one vector of interior). Chunks run right
+        // to left when the columns inside them do (PlaneArgs.Backwards).
+        float** shifted = rows + kh + 3;
+        int pieces = Math.Max(1, (width - (2 * TOps.Count) + FourRowsChunk - 1) / FourRowsChunk);
+        for (int p = 0; p < pieces; p++)
+        {
+            int index = args.Backwards ? pieces - 1 - p : p;
+            int x = index * FourRowsChunk;
+            int piece = index == pieces - 1 ? width - x : FourRowsChunk;
+            float** pieceRows = rows;
+            if (x > 0)
+            {
+                for (int r = 0; r < kh + 3; r++)
+                {
+                    shifted[r] = rows[r] + x;
+                }
+
+                pieceRows = shifted;
+            }
+
+            float* left = x == 0 ? leftMasks : null, right = index == pieces - 1 ? rightMasks : null;
+            switch (kh)
+            {
+                case 3:
+                    ConvolveRows4<TOps, TVec, KernelHeight3>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right, backwards: args.Backwards);
+                    break;
+                case 5:
+                    ConvolveRows4<TOps, TVec, KernelHeight5>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right, backwards: args.Backwards);
+                    break;
+                default:
+                    ConvolveRows4<TOps, TVec, KernelHeight7>(pieceRows, kw, args.Kernel, columnOffsets, dst + x, args.DestinationRowStride, piece, args.Bias, args.Accumulate, left, right, backwards: args.Backwards);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The plane loop with masked edges: rows are read in place; zero padding comes from a shared zero
+    /// row (top, bottom) and from lane masks (left, right: <see cref="ConvolveRows4"/>). The edge loads
+    /// reach up to the padding's width before a row's start and after its end, which for every row but
+    /// the first and the last is memory of the same tensor (the neighbouring row, or the gap of a
+    /// strided view); the first and last rows are read from zero-padded copies. The last rows when the
+    /// height is not a multiple of four are computed as a full quad into a small buffer (its extra rows
+    /// read the zero row) and added to the destination.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ConvolvePlaneMasked<TOps, TVec, TKw>(in ConvGeometry g, in PlaneArgs args, float* scratch, in PlaneStrips strips)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKw : IKernelWidth
+    {
+        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutputWidth, v = TOps.Count;
+
+        // Scratch: zero row | first-row copy | last-row copy (each ZeroLength) | masks (2 * kw vectors) |
+        // column offsets (nint) | row table (2 * (kh + 3)) | 4 leftover rows.
+        nint zeroLength = (nint)ZeroLength(g);
+        float* zero = scratch;
+        float* firstCopy = zero + zeroLength;
+        float* lastCopy = firstCopy + zeroLength;
+        float* leftMasks = (float*)(((nint)(lastCopy + zeroLength) + 63) & ~(nint)63);
+        float* rightMasks = leftMasks + (kw * v);
+        nint* columnOffsets = (nint*)(rightMasks + (kw * v));
+        float** rows = (float**)(columnOffsets + kw);
+        float* leftover = (float*)(rows + (2 * (kh + 3)));
+
+        NativeMemory.Clear(zero, (nuint)(3 * zeroLength) * sizeof(float));
+        long rowBytes = (long)g.InputWidth * sizeof(float);
+        Buffer.MemoryCopy(args.Source, firstCopy + g.PadLeft, rowBytes, rowBytes);
+        Buffer.MemoryCopy(args.Source + ((nint)(g.InputHeight - 1) * args.SourceRowStride), lastCopy + g.PadLeft, rowBytes, rowBytes);
+
+        float on = BitConverter.Int32BitsToSingle(-1);
+        for (int kx = 0; kx < kw; kx++)
+        {
+            columnOffsets[kx] = (nint)kx * g.DilationX;
+            for (int j = 0; j < v; j++)
+            {
+                // Output column x, tap kx reads input column x + kx * DilationX - PadLeft.
+                long left = j + ((long)kx * g.DilationX) - g.PadLeft;
+                long right = ow - v + j + ((long)kx * g.DilationX) - g.PadLeft;
+                leftMasks[(kx * v) + j] = (ulong)left < (ulong)g.InputWidth ? on : 0f;
+                rightMasks[(kx * v) + j] = (ulong)right < (ulong)g.InputWidth ? on : 0f;
+            }
+        }
+
+        float* useLeft = strips.Left > 0 ? leftMasks : null, useRight = strips.Right > 0 ? rightMasks : null;
+        var rowSource = new MaskedRows(args.Source - g.PadLeft, args.SourceRowStride, g.InputHeight, zero, firstCopy, lastCopy);
+        int y = 0;
+        for (; y + 4 <= g.OutputHeight; y += 4)
+        {
+            rowSource.Fill(y - (long)g.PadTop, kh + 3, rows);
+            ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, args, columnOffsets, args.Destination + (y * args.DestinationRowStride), ow, useLeft, useRight);
+        }
+
+        int rest = g.OutputHeight - y;
+        if (rest > 0)
+        {
+            rowSource.Fill(y - (long)g.PadTop, kh + 3, rows);
+            var partial = args;
+            partial.Bias = 0;
+            partial.Accumulate = false;
+            partial.DestinationRowStride = ow;
+            ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, partial, columnOffsets, leftover, ow, useLeft, useRight);
+            for (int i = 0; i < rest; i++)
+            {
+                float* d = args.Destination + ((y + i) * args.DestinationRowStride);
+                float* from = leftover + (i * ow);
+                for (int x = 0; x < ow; x++)
+                {
+                    d[x] = (args.Accumulate ? d[x] : args.Bias) + from[x];
+                }
+            }
+        }
+    }
+
+    /// <summary>Where <see cref="ConvolvePlaneMasked"/> reads input row <c>iy</c> (pointers at padded column 0).</summary>
+    private readonly unsafe struct MaskedRows(float* paddedSource, nint rowStride, int height, float* zero, float* firstCopy, float* lastCopy)
+    {
+        /// <summary>Row pointers for <paramref name="count"/> consecutive input rows from <paramref name="firstRow"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Fill(long firstRow, int count, float** rows)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                long iy = firstRow + r;
+                rows[r] = (ulong)iy >= (ulong)height ? zero
+                    : iy == 0 ? firstCopy
+                    : iy == height - 1 ? lastCopy
+                    : paddedSource + ((nint)iy * rowStride);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies the input columns among <c>[first, first + length)</c> of a row into a strip (strip
+    /// index <c>j</c> holds column <c>first + j</c>). Positions outside the input are padding: they
+    /// were zeroed once with the ring and are never written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe float* InputRow(in ConvGeometry g, in PlaneArgs args, long iy, bool direct, float* ring, float* zero, int* tags, int ringRows, nint rowLength)
+    private static unsafe void FillStrip(float* source, int width, long first, float* strip, long length)
     {
-        if ((ulong)iy >= (ulong)g.InputHeight)
+        long begin = Math.Max(0, -first), end = Math.Min(length, width - first);
+        float* from = source + first + begin, to = strip + begin;
+        nint count = (nint)(end - begin);
+        if (Vector256.IsHardwareAccelerated && count >= Vector256<float>.Count)
         {
-            return zero;
+            // Vector copy with an overlapping last vector: a strip is about one vector plus the kernel's reach.
+            for (nint i = 0; i < count - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.Load(from + i).Store(to + i);
+            }
+
+            Vector256.Load(from + count - Vector256<float>.Count).Store(to + count - Vector256<float>.Count);
+            return;
         }
 
-        if (direct)
+        for (nint i = 0; i < count; i++)
         {
-            return args.Source + ((nint)iy * args.SourceRowStride);
+            to[i] = from[i];
         }
-
-        int slot = (int)(iy % ringRows);
-        float* row = ring + (slot * rowLength);
-        if (tags[slot] != iy)
-        {
-            FillSplitRow(g, args.Source + ((nint)iy * args.SourceRowStride), args.SourceColumnStride, row);
-            tags[slot] = (int)iy;
-        }
-
-        return row;
     }
 
     /// <summary>Copies one input row into a zero-padded, stride-split row (only the data columns are written).</summary>
@@ -243,6 +533,7 @@ public static partial class Convolution
     /// <paramref name="phaseStride"/> floats apart: padded column <c>xp</c> goes to
     /// <c>row[(xp % StrideX) * phaseStride + xp / StrideX]</c>. Only the data columns are written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void FillSplitRow(in ConvGeometry g, float* source, nint columnStride, float* row, nint phaseStride)
     {
         int width = g.InputWidth, stride = g.StrideX, padLeft = g.PadLeft;

@@ -24,5 +24,8 @@ public static partial class Convolution
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Add(float a, float b) => a + b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float And(float a, float mask) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a) & BitConverter.SingleToInt32Bits(mask));
     }
 }

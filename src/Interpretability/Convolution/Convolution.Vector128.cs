@@ -24,5 +24,8 @@ public static partial class Convolution
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> And(Vector128<float> a, Vector128<float> mask) => a & mask;
     }
 }

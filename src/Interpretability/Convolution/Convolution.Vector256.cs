@@ -24,5 +24,8 @@ public static partial class Convolution
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> And(Vector256<float> a, Vector256<float> mask) => a & mask;
     }
 }

@@ -24,5 +24,8 @@ public static partial class Convolution
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> And(Vector512<float> a, Vector512<float> mask) => a & mask;
     }
 }

@@ -58,7 +58,7 @@ public class Conv2DPlanTests
     public void Run_MatchesOracleForDepthwiseAndChannelMultipliers(int lanes)
     {
         var random = new Random(11);
-        foreach (int multiplier in new[] { 1, 2, 3, 4, 5, 8 })
+        foreach (int multiplier in new[] { 1, 2, 3, 4, 5, 8, 17 })
         {
             foreach (var options in new[] { ConvolutionOptions.WithPadding(1), new ConvolutionOptions { Strides = (2, 2), Pads = (1, 0, 2, 1) }, new ConvolutionOptions { Dilations = (2, 3), AutoPad = AutoPad.SameLower } })
             {
@@ -99,5 +99,55 @@ public class Conv2DPlanTests
         Check(width, random, 1, 16, 14, 14, 24, 3, 3, ConvolutionOptions.WithPadding(1), batchRank: false);
         Check(width, random, 1, 16, 14, 14, 16, 3, 3, ConvolutionOptions.WithPadding(1) with { Group = 16 }, batchRank: false);
         Check(width, random, 1, 32, 14, 14, 16, 1, 1, ConvolutionOptions.Default, batchRank: false);
+    }
+
+    [Fact]
+    public void Run_MatchesOracleWhenSplitAcrossThreads()
+    {
+        // A threshold of one multiply-add per worker forces every algorithm onto several threads.
+        var random = new Random(14);
+        foreach (var (channels, outputs, k, group, options) in new[]
+        {
+            (8, 20, 3, 1, ConvolutionOptions.WithPadding(1)),
+            (6, 6, 3, 6, ConvolutionOptions.WithPadding(1)),
+            (6, 12, 5, 6, new ConvolutionOptions { Strides = (2, 2) }),
+            (16, 10, 1, 2, ConvolutionOptions.Default),
+        })
+        {
+            var input = RandomTensor(random, 2, channels, 19, 23);
+            var weights = RandomTensor(random, outputs, channels / group, k, k);
+            var bias = RandomTensor(random, outputs);
+            var o = options with { Group = group };
+            var (expected, magnitude) = ConvolutionOracle.Conv2D(Flatten(input), 2, channels, 19, 23, Flatten(weights), outputs, k, k, Flatten(bias), o);
+            var plan = new Conv2DPlan(weights, bias, o) { MaxDegreeOfParallelism = 3, ParallelThreshold = 1 };
+            AssertClose(expected, magnitude, Flatten(plan.Run(input)), $"parallel {plan.Algorithm} {Describe(o)}");
+        }
+    }
+
+    [Fact]
+    public void Run_EveryForcedAlgorithmMatchesOracle()
+    {
+        var random = new Random(15);
+        foreach (var (channels, outputs, k, group, options, algorithms) in new[]
+        {
+            (1, 16, 5, 1, ConvolutionOptions.WithPadding(2), new[] { Conv2DAlgorithm.Depthwise, Conv2DAlgorithm.Packed }),
+            (8, 24, 3, 8, ConvolutionOptions.WithPadding(1), new[] { Conv2DAlgorithm.Depthwise, Conv2DAlgorithm.Packed }),
+            (12, 10, 1, 1, ConvolutionOptions.Default, new[] { Conv2DAlgorithm.Pointwise, Conv2DAlgorithm.Packed }),
+        })
+        {
+            var input = RandomTensor(random, 1, channels, 30, 31);
+            var weights = RandomTensor(random, outputs, channels / group, k, k);
+            var o = options with { Group = group };
+            var (expected, magnitude) = ConvolutionOracle.Conv2D(Flatten(input), 1, channels, 30, 31, Flatten(weights), outputs, k, k, null, o);
+            foreach (var algorithm in algorithms)
+            {
+                var plan = new Conv2DPlan(weights, null, o, algorithm: algorithm);
+                Assert.Equal(algorithm, plan.Algorithm);
+                AssertClose(expected, magnitude, Flatten(plan.Run(input)), $"forced {algorithm} {Describe(o)}");
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => new Conv2DPlan(RandomTensor(random, 4, 2, 3, 3), null, null, algorithm: Conv2DAlgorithm.Depthwise));
+        Assert.Throws<ArgumentException>(() => new Conv2DPlan(RandomTensor(random, 4, 2, 3, 3), null, null, algorithm: Conv2DAlgorithm.Pointwise));
     }
 }

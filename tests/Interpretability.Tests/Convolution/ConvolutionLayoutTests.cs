@@ -36,14 +36,15 @@ public class ConvolutionLayoutTests
         return values;
     }
 
-    public static TheoryData<string> Layouts() => ["row padding", "every other column", "channels last", "broadcast channel"];
+    public static TheoryData<string> Layouts() => ["row padding", "every other column", "channels last", "broadcast channel", "broadcast rows"];
 
     private static (nint[] Lengths, nint[] Strides, int Length) Layout(string name, int c, int h, int w) => name switch
     {
         "row padding" => ([c, h, w], [(h * (w + 7)) + 5, w + 7, 1], (c * ((h * (w + 7)) + 5)) + 1),
         "every other column" => ([c, h, w], [h * w * 2, w * 2, 2], c * h * w * 2),
         "channels last" => ([c, h, w], [1, w * c, c], c * h * w),
-        _ => ([c, h, w], [0, w, 1], h * w),
+        "broadcast channel" => ([c, h, w], [0, w, 1], h * w),
+        _ => ([c, h, w], [w, 0, 1], c * w),
     };
 
     [Theory]
@@ -140,6 +141,28 @@ public class ConvolutionLayoutTests
                 Interpretability.Convolution.Convolve2D(new ReadOnlyTensorSpan<float>(image28, [28, 28]), new ReadOnlyTensorSpan<float>(kernel3, [3, 3], [1, 3]), new TensorSpan<float>(outStrided, stridedLengths, stridedStrides), strided);
             }
 
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (round == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
+        }
+    }
+
+    [Fact]
+    public void Conv2DPlan_SingleThreadedSpanRunAllocatesNothing()
+    {
+        var random = new Random(33);
+        float[] input = Random(random, 2 * 8 * 20 * 20), output = new float[2 * 16 * 20 * 20], depthwiseOutput = new float[2 * 8 * 20 * 20], pointwiseOutput = new float[2 * 16 * 20 * 20];
+        var packed = new Conv2DPlan(RandomTensor(random, 16, 8, 3, 3), RandomTensor(random, 16), ConvolutionOptions.WithPadding(1)) { MaxDegreeOfParallelism = 1 };
+        var depthwise = new Conv2DPlan(RandomTensor(random, 8, 1, 3, 3), null, ConvolutionOptions.WithPadding(1) with { Group = 8 }) { MaxDegreeOfParallelism = 1 };
+        var pointwise = new Conv2DPlan(RandomTensor(random, 16, 8, 1, 1), null, null) { MaxDegreeOfParallelism = 1 };
+        for (int round = 0; round < 2; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            packed.Run(new ReadOnlyTensorSpan<float>(input, [2, 8, 20, 20]), new TensorSpan<float>(output, [2, 16, 20, 20]));
+            depthwise.Run(new ReadOnlyTensorSpan<float>(input, [2, 8, 20, 20]), new TensorSpan<float>(depthwiseOutput, [2, 8, 20, 20]));
+            pointwise.Run(new ReadOnlyTensorSpan<float>(input, [2, 8, 20, 20]), new TensorSpan<float>(pointwiseOutput, [2, 16, 20, 20]));
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             if (round == 1)
             {

@@ -8,15 +8,15 @@ public class Convolve2DTests
     public static TheoryData<int> Widths() => [.. SimdWidths.Supported.Select(w => (int)w)];
 
     /// <summary>Runs Convolve2DCore at one SIMD width and compares with the oracle.</summary>
-    private static void Check(SimdWidth width, Random random, int channels, int h, int w, int kh, int kw, ConvolutionOptions options, float bias, bool rank3 = true)
+    private static void Check(SimdWidth width, Random random, int channels, int h, int w, int kh, int kw, ConvolutionOptions options, float bias, bool rank3 = true, int columnOrder = 0)
     {
         var image = rank3 ? RandomTensor(random, channels, h, w) : RandomTensor(random, h, w);
         var kernel = rank3 ? RandomTensor(random, channels, kh, kw) : RandomTensor(random, kh, kw);
         var (expected, magnitude) = ConvolutionOracle.Conv2D(Flatten(image), 1, channels, h, w, Flatten(kernel), 1, kh, kw, [bias], options);
         var g = Interpretability.Convolution.Errors.CheckConvolve2D(image.Lengths, kernel.Lengths, options, out int c);
         var result = Tensor.CreateFromShape<float>([g.OutputHeight, g.OutputWidth]);
-        Interpretability.Convolution.Convolve2DCore(width, image.AsReadOnlyTensorSpan(), kernel.AsReadOnlyTensorSpan(), result.AsTensorSpan(), g, c, bias);
-        AssertClose(expected, magnitude, Flatten(result), $"{width} C={channels} {h}x{w} kernel {kh}x{kw} {Describe(options)}");
+        Interpretability.Convolution.Convolve2DCore(width, image.AsReadOnlyTensorSpan(), kernel.AsReadOnlyTensorSpan(), result.AsTensorSpan(), g, c, bias, columnOrder: columnOrder);
+        AssertClose(expected, magnitude, Flatten(result), $"{width} C={channels} {h}x{w} kernel {kh}x{kw} {Describe(options)} order {columnOrder}");
     }
 
     [Theory]
@@ -30,7 +30,28 @@ public class Convolve2DTests
         {
             for (int ow = 1; ow <= 70; ow++)
             {
-                Check(width, random, 1, k + (ow % 4), ow + k - 1, k, k, ConvolutionOptions.Default, 0.25f, rank3: false);
+                Check(width, random, 1, k + (ow % 4), ow + k - 1, k, k, ConvolutionOptions.Default, 0.25f, rank3: false, columnOrder: 1);
+                Check(width, random, 2, k + 5, ow, k, k, ConvolutionOptions.WithPadding(k / 2), 0.25f, columnOrder: -1);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Convolve2D_MatchesOracleOnWideRowsSplitIntoColumnChunks(int lanes)
+    {
+        // Rows wider than Convolution.FourRowsChunk go through several four-row calls; the last piece may be short.
+        var width = (SimdWidth)lanes;
+        var random = new Random(5);
+        foreach (int k in new[] { 3, 5, 7 })
+        {
+            foreach (int ow in new[] { 255, 256, 257, 259, 271, 272, 273, 287, 288, 289, 512 + 5, 600 })
+            {
+                foreach (int order in new[] { 1, -1 })
+                {
+                    Check(width, random, 2, k + 5, ow + k - 1, k, k, ConvolutionOptions.Default, 0.75f, columnOrder: order);
+                    Check(width, random, 2, 9, ow, k, k, ConvolutionOptions.WithPadding(k / 2), 0.75f, columnOrder: order);
+                }
             }
         }
     }

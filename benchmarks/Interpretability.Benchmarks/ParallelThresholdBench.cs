@@ -1,0 +1,48 @@
+using System.Numerics.Tensors;
+using BenchmarkDotNet.Attributes;
+
+namespace Interpretability.Benchmarks;
+
+/// <summary>
+/// Multiply-adds (M = millions) and shape in the row names: 3x3 kernels, padding 1, "dw" = depthwise.
+/// One thread against two on layers of growing size, to place <see cref="Conv2DPlan.ParallelMinMultiplyAdds"/>:
+/// below it Parallel.For's cost (and, on this machine, two vCPUs sharing one core's FPUs) eats the gain.
+/// </summary>
+[Config(typeof(LayerBench.LayerBenchConfig))]
+public class ParallelThresholdBench
+{
+    private Conv2DPlan _one = null!, _two = null!;
+    private Tensor<float> _input = null!, _output = null!;
+
+    [ParamsSource(nameof(Layers))]
+    public LayerShape Layer { get; set; } = LayerShape.All[0];
+
+    public static IEnumerable<LayerShape> Layers =>
+    [
+        new("0.5M: 32>32 7", 32, 32, 7, 3, 1, 1, 1),
+        new("1.8M: 32>32 14", 32, 32, 14, 3, 1, 1, 1),
+        new("7.2M: 64>64 14", 64, 64, 14, 3, 1, 1, 1),
+        new("29M: 64>64 28", 64, 64, 28, 3, 1, 1, 1),
+        new("116M: 64>64 56", 64, 64, 56, 3, 1, 1, 1),
+        new("1.8M: dw64 56", 64, 64, 56, 3, 1, 1, 64),
+        new("7.2M: dw64 112", 64, 64, 112, 3, 1, 1, 64),
+    ];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var l = Layer;
+        _input = Tensor.Create(ImageData.Random(1, (long)l.Channels * l.Size * l.Size), [1, l.Channels, l.Size, l.Size]);
+        var weights = Tensor.Create(ImageData.Random(2, (long)l.Outputs * (l.Channels / l.Group) * l.Kernel * l.Kernel), [l.Outputs, l.Channels / l.Group, l.Kernel, l.Kernel]);
+        var bias = Tensor.Create(ImageData.Random(3, l.Outputs), [l.Outputs]);
+        _one = new Conv2DPlan(weights, bias, l.Options) { MaxDegreeOfParallelism = 1 };
+        _two = new Conv2DPlan(weights, bias, l.Options) { MaxDegreeOfParallelism = 2, ParallelThreshold = 1 };
+        _output = Tensor.Create(new float[(long)l.Outputs * l.OutputSize * l.OutputSize], [1, l.Outputs, l.OutputSize, l.OutputSize]);
+    }
+
+    [Benchmark(Baseline = true, Description = "1 thread")]
+    public void OneThread() => _one.Run(_input, _output);
+
+    [Benchmark(Description = "2 threads")]
+    public void TwoThreads() => _two.Run(_input, _output);
+}
