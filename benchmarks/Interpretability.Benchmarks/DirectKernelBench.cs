@@ -15,10 +15,10 @@ public class DirectKernelBench
     private Tensor<float> _image = null!, _kernel = null!, _output = null!;
     private ConvGeometry _geometry;
 
-    [Params(28, 224, 1024)]
+    [Params(28, 56, 224, 1024)]
     public int Size { get; set; }
 
-    [Params(3, 7)]
+    [Params(3, 5, 7)]
     public int K { get; set; }
 
     [GlobalSetup]

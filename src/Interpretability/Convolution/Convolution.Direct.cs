@@ -161,7 +161,7 @@ public static partial class Convolution
     /// <summary>Convolves one plane at the SIMD width not above <paramref name="maxWidth"/> that suits the output row (<see cref="SimdWidths.ForDirectRow"/>).</summary>
     internal static unsafe void ConvolvePlane(SimdWidth maxWidth, in ConvGeometry g, in PlaneArgs args, float* scratch)
     {
-        switch (SimdWidths.ForDirectRow(maxWidth, g.OutputWidth))
+        switch (SimdWidths.ForDirectRow(maxWidth, g.OutputWidth, g.KernelWidth))
         {
             case SimdWidth.Vector512:
                 ConvolvePlane<Vector512Ops, Vector512<float>>(g, args, scratch);

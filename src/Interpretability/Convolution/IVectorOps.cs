@@ -88,19 +88,22 @@ internal static class SimdWidths
     /// widths that fit the row (<see cref="ForRow"/> and narrower), the one that spends the fewest
     /// FMA cycles, counting the lanes the overlapping last vector computes twice, at AVX-512's and
     /// AVX2's equal float throughput (two 256-bit FMA pipes: one 512-bit or two 256-bit FMAs per
-    /// cycle, as on Zen 4) and half that for 128-bit vectors; ties go to the wider vector (fewer
-    /// instructions). A 56-wide row runs as 7 AVX2 vectors rather than 4 AVX-512 vectors covering 64
-    /// columns (depthwise 64 x 56x56: 61 us instead of 78 us in one interleaved run); 28 and 224 stay
-    /// at AVX-512.
+    /// cycle, as on Zen 4) and half that for 128-bit vectors. A 56-wide row runs as 7 AVX2 vectors
+    /// rather than 4 AVX-512 vectors covering 64 columns (depthwise 64 x 56x56: 61 us instead of
+    /// 78 us in one interleaved run). Ties go to the narrower vector for kernels up to 5 wide (more
+    /// vectors per row fill the four-row kernel's three-vector blocks, so more independent
+    /// accumulators: 28x28 3x3 830 -> 510 ns, 5x5 1070 -> 935 ns, 224x224 3x3 equal, in
+    /// DirectKernelBench) and to the wider one for 7 wide and more (28x28 7x7: 1580 ns at
+    /// AVX-512 against 1660 ns at AVX2; 224x224 7x7: 45 us against 51 us).
     /// </summary>
-    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength)
+    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth = 7)
     {
         var best = ForRow(max, rowLength);
         double bestCost = Cost(best, rowLength);
         for (var width = Narrower(best); width != SimdWidth.Scalar; width = Narrower(width))
         {
             double cost = Cost(width, rowLength);
-            if (cost < bestCost)
+            if (cost < bestCost || (cost == bestCost && kernelWidth <= 5))
             {
                 (best, bestCost) = (width, cost);
             }
