@@ -32,12 +32,13 @@ public class Conv2DAlgorithmBench
     public void Setup()
     {
         var l = Layer;
-        _input = Tensor.Create(ImageData.Random(1, (long)l.Channels * l.Size * l.Size), [1, l.Channels, l.Size, l.Size]);
-        var weights = Tensor.Create(ImageData.Random(2, (long)l.Outputs * (l.Channels / l.Group) * l.Kernel * l.Kernel), [l.Outputs, l.Channels / l.Group, l.Kernel, l.Kernel]);
-        var bias = Tensor.Create(ImageData.Random(3, l.Outputs), [l.Outputs]);
+        var (input, weightData, biasData) = l.RandomData();
+        _input = Tensor.Create(input, [.. l.InputShape.Select(d => (nint)d)]);
+        var weights = Tensor.Create(weightData, [.. l.WeightShape.Select(d => (nint)d)]);
+        var bias = Tensor.Create(biasData, [l.Outputs]);
         _depthwise = new Conv2DPlan(weights, bias, l.Options, algorithm: Conv2DAlgorithm.Depthwise) { MaxDegreeOfParallelism = 1 };
         _packed = new Conv2DPlan(weights, bias, l.Options, algorithm: Conv2DAlgorithm.Packed) { MaxDegreeOfParallelism = 1 };
-        _output = Tensor.Create(new float[(long)l.Outputs * l.OutputSize * l.OutputSize], [1, l.Outputs, l.OutputSize, l.OutputSize]);
+        _output = l.CreateOutput();
     }
 
     [Benchmark(Baseline = true, Description = "direct per output channel")]

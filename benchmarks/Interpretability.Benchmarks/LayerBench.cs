@@ -29,15 +29,12 @@ public class LayerBench
     public void Setup()
     {
         var l = Layer;
-        var input = ImageData.Random(1, (long)l.Channels * l.Size * l.Size);
-        var weights = ImageData.Random(2, (long)l.Outputs * (l.Channels / l.Group) * l.Kernel * l.Kernel);
-        var bias = ImageData.Random(3, l.Outputs);
-        _input = Tensor.Create(input, [1, l.Channels, l.Size, l.Size]);
-        _plan = new Conv2DPlan(Tensor.Create(weights, [l.Outputs, l.Channels / l.Group, l.Kernel, l.Kernel]), Tensor.Create(bias, [l.Outputs]), l.Options) { MaxDegreeOfParallelism = 1 };
-        var outputLength = (long)l.Outputs * l.OutputSize * l.OutputSize;
-        _output = Tensor.Create(new float[outputLength], [1, l.Outputs, l.OutputSize, l.OutputSize]);
+        var (input, weights, bias) = l.RandomData();
+        _input = Tensor.Create(input, [.. l.InputShape.Select(d => (nint)d)]);
+        _plan = new Conv2DPlan(Tensor.Create(weights, [.. l.WeightShape.Select(d => (nint)d)]), Tensor.Create(bias, [l.Outputs]), l.Options) { MaxDegreeOfParallelism = 1 };
+        _output = l.CreateOutput();
 
-        var model = OnnxConvModel.Build([1, l.Channels, l.Size, l.Size], weights, [l.Outputs, l.Channels / l.Group, l.Kernel, l.Kernel], bias, l.Options);
+        var model = OnnxConvModel.Build(l.InputShape, weights, l.WeightShape, bias, l.Options);
         using (var all = OnnxConvModel.SingleThread(GraphOptimizationLevel.ORT_ENABLE_ALL))
         {
             _ortAll = new InferenceSession(model, all);
@@ -48,8 +45,8 @@ public class LayerBench
             _ortExtended = new InferenceSession(model, extended);
         }
 
-        _ortInputs = [OrtValue.CreateTensorValueFromMemory(input, [1, l.Channels, l.Size, l.Size])];
-        _ortOutputs = [OrtValue.CreateTensorValueFromMemory(new float[outputLength], [1, l.Outputs, l.OutputSize, l.OutputSize])];
+        _ortInputs = [OrtValue.CreateTensorValueFromMemory(input, l.InputShape)];
+        _ortOutputs = [OrtValue.CreateTensorValueFromMemory(new float[_output.FlattenedLength], l.OutputShape)];
         _runOptions = new RunOptions();
     }
 

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Interpretability.Benchmarks;
 
 /// <summary>A Conv layer to benchmark: input <c>[1, C, H, W]</c>, weights <c>[O, C/group, k, k]</c>.</summary>
@@ -19,6 +21,24 @@ public sealed record LayerShape(string Name, int Channels, int Outputs, int Size
 
     /// <summary>2 x multiply-adds: <c>2 * O * OH * OW * (C / group) * k * k</c>.</summary>
     public double Flops => 2.0 * Outputs * OutputSize * OutputSize * (Channels / Group) * Kernel * Kernel;
+
+    /// <summary>The input's shape, <c>[1, C, H, W]</c>.</summary>
+    public long[] InputShape => [1, Channels, Size, Size];
+
+    /// <summary>The weights' shape, <c>[O, C/group, k, k]</c>.</summary>
+    public long[] WeightShape => [Outputs, Channels / Group, Kernel, Kernel];
+
+    /// <summary>The output's shape, <c>[1, O, OH, OW]</c>.</summary>
+    public long[] OutputShape => [1, Outputs, OutputSize, OutputSize];
+
+    /// <summary>Seeded random input, weights and bias for this layer (the same in every benchmark).</summary>
+    public (float[] Input, float[] Weights, float[] Bias) RandomData() =>
+        (ImageData.Random(1, (long)Channels * Size * Size),
+         ImageData.Random(2, (long)Outputs * (Channels / Group) * Kernel * Kernel),
+         ImageData.Random(3, Outputs));
+
+    /// <summary>A zeroed output tensor of <see cref="OutputShape"/>.</summary>
+    public Tensor<float> CreateOutput() => Tensor.Create(new float[(long)Outputs * OutputSize * OutputSize], [.. OutputShape.Select(d => (nint)d)]);
 
     public override string ToString() => Name;
 }

@@ -96,7 +96,7 @@ internal static class SimdWidths
     /// DirectKernelBench) and to the wider one for 7 wide and more (28x28 7x7: 1580 ns at
     /// AVX-512 against 1660 ns at AVX2; 224x224 7x7: 45 us against 51 us).
     /// </summary>
-    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth = 7)
+    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth)
     {
         var best = ForRow(max, rowLength);
         double bestCost = Cost(best, rowLength);
