@@ -194,7 +194,7 @@ public sealed partial class Model
     /// The value every layer writes (its first output), once each, except layers that only reshape
     /// another value: the extra outputs of the all-layers session.
     /// </summary>
-    private string[] LayerValues() => [.. Writing(Layers).Select(l => l.Outputs[0]).Where(v => !Aliases.IsAlias(v)).Distinct(StringComparer.Ordinal)];
+    internal string[] LayerValues() => [.. Writing(Layers).Select(l => l.Outputs[0]).Where(v => !Aliases.IsAlias(v)).Distinct(StringComparer.Ordinal)];
 
     private ActivationAliases Aliases => LazyInitializer.EnsureInitialized(ref _aliases, () => new ActivationAliases(this));
 
