@@ -57,6 +57,40 @@ public class Convolve2DTests
     }
 
     [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(7)]
+    public void Convolve2D_MatchesOracleOnBenchmarkWidthRowsWhereverTheDestinationSits(int k)
+    {
+        // 1024-float rows are 4 KB apart: the kernel picks its column order from where the
+        // destination sits relative to the image modulo 4 KB. Through the public span API, with the
+        // destination placed at several such offsets in one pinned buffer (both orders get chosen),
+        // including a height that is not a multiple of four.
+        const int w = 1024;
+        foreach (int h in new[] { 24, 21 })
+        {
+            var random = new Random(k * 100 + h);
+            var image = RandomTensor(random, h, w);
+            var kernel = RandomTensor(random, k, k);
+            var options = ConvolutionOptions.WithPadding(k / 2);
+            var (expected, magnitude) = ConvolutionOracle.Conv2D(Flatten(image), 1, 1, h, w, Flatten(kernel), 1, k, k, [0.5f], options);
+            var buffer = GC.AllocateArray<float>((2 * h * w) + 2048, pinned: true);
+            Flatten(image).CopyTo(buffer, 0);
+            var source = Tensor.Create(buffer, 0, [h, w], default);
+            foreach (int offsetBytes in new[] { 0, 64, 1024, 2048, 2560, 4032 })
+            {
+                int start = (h * w) + (offsetBytes / sizeof(float));
+                Array.Fill(buffer, float.NaN, h * w, buffer.Length - (h * w));
+                var destination = Tensor.Create(buffer, start, [h, w], default);
+                Interpretability.Convolution.Convolve2D(source.AsReadOnlyTensorSpan(), kernel.AsReadOnlyTensorSpan(), destination.AsTensorSpan(), options, bias: 0.5f);
+                AssertClose(expected, magnitude, buffer.AsSpan(start, h * w).ToArray(), $"{h}x{w} kernel {k}x{k}, destination {offsetBytes} B past a 4 KB multiple from the image");
+                Assert.True(buffer.AsSpan(h * w, start - (h * w)).ToArray().All(float.IsNaN), "wrote before the destination");
+                Assert.True(buffer.AsSpan(start + (h * w)).ToArray().All(float.IsNaN), "wrote past the destination");
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Widths))]
     public void Convolve2D_MatchesOracleWithSamePadding(int lanes)
     {
