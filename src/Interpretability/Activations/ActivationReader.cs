@@ -11,7 +11,8 @@ namespace Interpretability;
 /// <remarks>
 /// The tensors a <see cref="Read"/> returns are the reader's own buffers: the next
 /// <see cref="Read"/> overwrites them (copy with <c>ToDenseTensor()</c> what you keep), and they
-/// must not be used after <see cref="Dispose"/>. A reader is for one thread at a time; make one
+/// must not be used after <see cref="Dispose"/>. For inputs of one shape, every <see cref="Read"/>
+/// returns the same <see cref="Activations"/> object over those buffers. A reader is for one thread at a time; make one
 /// per thread, or use <see cref="Model.GetActivations(Tensor{float}, IEnumerable{Layer})"/>, which
 /// returns new tensors and is thread-safe.
 /// </remarks>
@@ -21,6 +22,7 @@ public sealed class ActivationReader : IDisposable
     private readonly Layer[] _layers;
     private readonly string[] _values;
     private readonly OutputBuffers _buffers = new();
+    private (Tensor<float>[] Results, Activations Activations)? _last;
     private bool _disposed;
 
     internal ActivationReader(Model model, IEnumerable<Layer>? layers)
@@ -47,7 +49,16 @@ public sealed class ActivationReader : IDisposable
         }
 
         var results = _model.RunCore(new Dictionary<string, Tensor<float>>(1) { [_model.Input.Name] = input }, _values, _buffers);
-        return _model.MakeActivations(_layers, _values, results);
+
+        // Run after run for one input shape the results are the same buffers: the view over them is kept too.
+        if (_last is { } last && results.AsSpan().SequenceEqual(last.Results, TensorReferences.Instance))
+        {
+            return last.Activations;
+        }
+
+        var activations = _model.MakeActivations(_layers, _values, results);
+        _last = (results, activations);
+        return activations;
     }
 
     /// <summary>Releases the buffers; the tensors returned by <see cref="Read"/> must not be used afterwards.</summary>
@@ -56,7 +67,18 @@ public sealed class ActivationReader : IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            _last = null;
             _buffers.Dispose();
         }
     }
+}
+
+/// <summary>Compares tensors by reference (the same buffer object), not by contents.</summary>
+internal sealed class TensorReferences : IEqualityComparer<Tensor<float>>
+{
+    public static readonly TensorReferences Instance = new();
+
+    public bool Equals(Tensor<float>? x, Tensor<float>? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(Tensor<float> obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
 }

@@ -166,10 +166,9 @@ public sealed partial class Model
             // once: bound to two arrays, ONNX Runtime fills only one of them. A layer that only
             // reshapes its input is not fetched at all: its input's data is, and is reshaped here.
             var aliases = Aliases;
-            string[] requested = [.. Outputs.Select(o => o.Name).Concat(extraValues)];
-            var fetch = requested.Select(aliases.SourceOf).Distinct(StringComparer.Ordinal).ToArray();
+            var (requested, fetch, direct) = reuse is null ? PlanFetch(extraValues) : reuse.Plan ??= PlanFetch(extraValues);
             var results = Execute(session, inputs, fetch, reuse);
-            if (fetch.Length == requested.Length && !requested.Any(aliases.IsAlias))
+            if (direct)
             {
                 return results;
             }
@@ -177,7 +176,7 @@ public sealed partial class Model
             var byName = fetch.Zip(results).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
             var given = new HashSet<string>(StringComparer.Ordinal);
             return [.. requested.Select(name =>
-                aliases.IsAlias(name) ? aliases.Apply(name, byName[aliases.SourceOf(name)], Source)
+                aliases.IsAlias(name) ? (reuse is null ? aliases.Apply(name, byName[aliases.SourceOf(name)], Source) : reuse.Alias(name, byName[aliases.SourceOf(name)], aliases, Source))
                 : given.Add(name) || reuse is not null ? byName[name]
                 : Tensor.Create(byName[name].ToArray(), byName[name].Lengths))];
         }
@@ -185,6 +184,19 @@ public sealed partial class Model
         {
             Exit();
         }
+    }
+
+    /// <summary>
+    /// The values a run returns (the model's outputs, then <paramref name="extraValues"/>), the values
+    /// it asks ONNX Runtime for (each once, an alias's source instead of the alias), and whether the
+    /// two are the same list.
+    /// </summary>
+    private (string[] Requested, string[] Fetch, bool Direct) PlanFetch(string[] extraValues)
+    {
+        var aliases = Aliases;
+        string[] requested = [.. Outputs.Select(o => o.Name).Concat(extraValues)];
+        var fetch = requested.Select(aliases.SourceOf).Distinct(StringComparer.Ordinal).ToArray();
+        return (requested, fetch, fetch.Length == requested.Length && !requested.Any(aliases.IsAlias));
     }
 
     /// <summary>The layers of <paramref name="layers"/> that write a value (their first output).</summary>
@@ -358,10 +370,9 @@ public sealed partial class Model
             lengths = [1, .. lengths];
         }
 
-        var shown = Shapes.Format(given.Lengths);
         if (lengths.Length != expected.Count)
         {
-            ThrowHelper.ThrowArgument("input", $"The model's input {declared} has {expected.Count} dimensions; the tensor given is {shown}. Give [{string.Join(", ", expected.Select((d, i) => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? declared.DimensionNames[i] ?? "N"))}].");
+            ThrowHelper.ThrowArgument("input", $"The model's input {declared} has {expected.Count} dimensions; the tensor given is {Shapes.Format(given.Lengths)}. Give [{string.Join(", ", expected.Select((d, i) => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? declared.DimensionNames[i] ?? "N"))}].");
         }
 
         for (var axis = 0; axis < expected.Count; axis++)
@@ -369,7 +380,7 @@ public sealed partial class Model
             if (expected[axis] is int size && size != lengths[axis])
             {
                 var what = expected.Count == 4 && axis == 1 ? "channels" : $"axis {axis}";
-                ThrowHelper.ThrowArgument("input", $"The model's input {declared} needs {size} along {what}; the tensor given is {shown}.");
+                ThrowHelper.ThrowArgument("input", $"The model's input {declared} needs {size} along {what}; the tensor given is {Shapes.Format(given.Lengths)}.");
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Interpretability.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 
@@ -12,6 +13,10 @@ namespace Interpretability;
 internal sealed class OutputBuffers : IDisposable
 {
     private readonly Dictionary<string, (OrtValue[] Values, Tensor<float>[] Tensors)> _sets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Tensor<float> Source, Tensor<float> Alias)> _aliases = new(StringComparer.Ordinal);
+
+    /// <summary>What the reader's runs request and fetch (the same every run), planned on the first.</summary>
+    public (string[] Requested, string[] Fetch, bool Direct)? Plan { get; set; }
 
     public Tensor<float>[] Run(ActivationSession session, List<string> names, List<OrtValue> inputs, string[] fetch, string inputKey, long[][] shapes)
     {
@@ -23,6 +28,22 @@ internal sealed class OutputBuffers : IDisposable
 
         session.Run(names, inputs, fetch, set.Values);
         return set.Tensors;
+    }
+
+    /// <summary>
+    /// The alias's tensor over <paramref name="source"/>: made once and kept while the source is the
+    /// same buffer (as it is run after run for one input shape), since making it registers the array.
+    /// </summary>
+    public Tensor<float> Alias(string name, Tensor<float> source, ActivationAliases aliases, ModelSource model)
+    {
+        if (_aliases.TryGetValue(name, out var kept) && ReferenceEquals(kept.Source, source))
+        {
+            return kept.Alias;
+        }
+
+        var alias = aliases.Apply(name, source, model);
+        _aliases[name] = (source, alias);
+        return alias;
     }
 
     public void Forget(string inputKey)
@@ -41,6 +62,7 @@ internal sealed class OutputBuffers : IDisposable
         }
 
         _sets.Clear();
+        _aliases.Clear();
     }
 
     internal static nint[] Lengths(long[] shape) => shape.Length == 0 ? [1] : [.. shape.Select(d => checked((nint)d))];

@@ -26,6 +26,10 @@ public class ActivationReaderTests
         var expectedThird = model.GetActivations(Batch(3));
 
         Assert.Same(second[model.Layers[2]], third[model.Layers[2]]);
+
+        // The view over those buffers is kept too (the reshape-only Flatten's tensor included),
+        // and shows each run's values, checked against GetActivations below.
+        Assert.Same(second, third);
         foreach (var layer in model.Layers)
         {
             Assert.Equal(expectedThird[layer].ToArray(), third[layer].ToArray());
@@ -47,8 +51,9 @@ public class ActivationReaderTests
         reader.Read(input);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // The activations of 64 images are 8.4 MB; what is left is bookkeeping (dictionaries, OrtValue wrappers).
-        Assert.True(allocated < 32 * 1024, $"{allocated:N0} bytes allocated by a warm Read");
+        // The activations of 64 images are 8.4 MB; what is left is bookkeeping (the input's OrtValue
+        // and pin, ONNX Runtime's name lists): 2,960 bytes when measured.
+        Assert.True(allocated < 8 * 1024, $"{allocated:N0} bytes allocated by a warm Read");
     }
 
     [Fact]
