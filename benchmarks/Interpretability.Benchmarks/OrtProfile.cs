@@ -62,10 +62,12 @@ internal static class OrtProfile
                 IntraOpNumThreads = 1,
                 InterOpNumThreads = 1,
                 GraphOptimizationLevel = level,
-                EnableProfiling = true,
-                ProfileOutputPathPrefix = Path.Combine(folder.FullName, "ort"),
                 LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             };
+
+            // The prefix is read when profiling is switched on: set it first, or the file lands in the working folder.
+            options.ProfileOutputPathPrefix = Path.Combine(folder.FullName, "ort");
+            options.EnableProfiling = true;
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             using var session = new InferenceSession(bytes, options);
             using var input = OrtValue.CreateTensorValueFromMemory(values, shape);
@@ -77,7 +79,14 @@ internal static class OrtProfile
                 using var results = session.Run(runOptions, inputNames, [input], outputNames);
             }
 
-            using var json = JsonDocument.Parse(File.ReadAllText(session.EndProfiling()));
+            var profile = Path.GetFullPath(session.EndProfiling());
+            if (!profile.StartsWith(folder.FullName + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                File.Delete(profile);
+                throw new InvalidOperationException($"ONNX Runtime wrote its profile to {profile}, outside {folder.FullName}.");
+            }
+
+            using var json = JsonDocument.Parse(File.ReadAllText(profile));
             var events = json.RootElement.EnumerateArray().ToArray();
             var runs = events.Where(e => e.GetProperty("name").GetString() == "model_run").OrderBy(e => e.GetProperty("ts").GetInt64()).ToArray();
             if (runs.Length != WarmupRuns + MeasuredRuns)
