@@ -12,9 +12,10 @@ namespace Interpretability;
 /// The tensors a <see cref="Read"/> returns are the reader's own buffers: the next
 /// <see cref="Read"/> overwrites them (copy with <c>ToDenseTensor()</c> what you keep), and they
 /// must not be used after <see cref="Dispose"/>. For inputs of one shape, every <see cref="Read"/>
-/// returns the same <see cref="Activations"/> object over those buffers. A reader is for one thread at a time; make one
-/// per thread, or use <see cref="Model.GetActivations(Tensor{float}, IEnumerable{Layer})"/>, which
-/// returns new tensors and is thread-safe.
+/// returns the same <see cref="Activations"/> object over those buffers. A reader is for one
+/// thread at a time; make one per thread, or use
+/// <see cref="Model.GetActivations(Tensor{float}, IEnumerable{Layer})"/>, which returns new tensors
+/// and is thread-safe.
 /// </remarks>
 public sealed class ActivationReader : IDisposable
 {
@@ -51,7 +52,7 @@ public sealed class ActivationReader : IDisposable
         var results = _model.RunCore(new Dictionary<string, Tensor<float>>(1) { [_model.Input.Name] = input }, _values, _buffers);
 
         // Run after run for one input shape the results are the same buffers: the view over them is kept too.
-        if (_last is { } last && results.AsSpan().SequenceEqual(last.Results, TensorReferences.Instance))
+        if (_last is { } last && results.AsSpan().SequenceEqual(last.Results, ReferenceEqualityComparer.Instance))
         {
             return last.Activations;
         }
@@ -73,12 +74,3 @@ public sealed class ActivationReader : IDisposable
     }
 }
 
-/// <summary>Compares tensors by reference (the same buffer object), not by contents.</summary>
-internal sealed class TensorReferences : IEqualityComparer<Tensor<float>>
-{
-    public static readonly TensorReferences Instance = new();
-
-    public bool Equals(Tensor<float>? x, Tensor<float>? y) => ReferenceEquals(x, y);
-
-    public int GetHashCode(Tensor<float> obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
-}

@@ -50,6 +50,7 @@ internal sealed class OutputBuffers : IDisposable
     {
         if (_sets.Remove(inputKey, out var set))
         {
+            _aliases.Clear(); // views over the released buffers; made again on demand
             Release(set.Values);
         }
     }
