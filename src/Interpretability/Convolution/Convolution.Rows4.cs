@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Interpretability;
 
@@ -124,8 +125,14 @@ public static partial class Convolution
         // left) when the destination sits just after the source modulo 4 KB: stores of one block would
         // otherwise alias, in the low 12 address bits, the loads of the next ("4K aliasing"), which
         // cost a third of the speed on 1024-wide rows.
-        nint blocks = n / (3 * v), singles = (n - (blocks * 3 * v)) / v;
-        for (nint b = 0; b < blocks; b++)
+        nint blocks = n / (3 * v), singles = (n - (blocks * 3 * v)) / v, generic = blocks, start = blocks * 3 * v;
+        if (UsesQuad3x3Blocks512<TVec, TKh>(kw, columnOffsets))
+        {
+            Quad3x3Blocks512(rows, columnOffsets[0] + shift, w, dst, dstStride, blocks, Unsafe.As<TVec, Vector512<float>>(ref biasVector), accumulate, backwards);
+            generic = 0;
+        }
+
+        for (nint b = 0; b < generic; b++)
         {
             nint x = backwards ? (blocks - 1 - b) * 3 * v : b * 3 * v;
             TVec a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
@@ -448,7 +455,7 @@ public static partial class Convolution
 
         for (nint b = 0; b < singles; b++)
         {
-            nint x = (blocks * 3 * v) + ((backwards ? singles - 1 - b : b) * v);
+            nint x = start + ((backwards ? singles - 1 - b : b) * v);
             Rows4x1<TOps, TVec, TKh>(rows, shift, kw, w, columnOffsets, dst, dstStride, x, biasVector, accumulate, out var r0, out var r1, out var r2, out var r3);
             TOps.Store(r0, d0 + x);
             TOps.Store(r1, d1 + x);

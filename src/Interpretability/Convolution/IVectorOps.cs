@@ -94,7 +94,11 @@ internal static class SimdWidths
     /// vectors per row fill the four-row kernel's three-vector blocks, so more independent
     /// accumulators: 28x28 3x3 830 -> 510 ns, 5x5 1070 -> 935 ns, 224x224 3x3 equal, in
     /// DirectKernelBench) and to the wider one for 7 wide and more (28x28 7x7: 1580 ns at
-    /// AVX-512 against 1660 ns at AVX2; 224x224 7x7: 45 us against 51 us).
+    /// AVX-512 against 1660 ns at AVX2; 224x224 7x7: 45 us against 51 us). Exception: 3x3 rows of
+    /// at least 128 outputs keep AVX-512, whose 3x3 blocks load each input row once
+    /// (<see cref="Convolution.Quad3x3Blocks512"/>): against AVX2, 224x224 12.7 -> 11.4 us, 160x160
+    /// 7.2 -> 6.8 us, 112x112 even, 64x64 1.8 -> 2.5 us (no full block fits), in one interleaved
+    /// stopwatch run.
     /// </summary>
     public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth)
     {
@@ -103,7 +107,7 @@ internal static class SimdWidths
         for (var width = Narrower(best); width != SimdWidth.Scalar; width = Narrower(width))
         {
             double cost = Cost(width, rowLength);
-            if (cost < bestCost || (cost == bestCost && kernelWidth <= 5))
+            if (cost < bestCost || (cost == bestCost && kernelWidth <= 5 && !(best == SimdWidth.Vector512 && kernelWidth == 3 && rowLength >= 128)))
             {
                 (best, bestCost) = (width, cost);
             }

@@ -169,6 +169,77 @@ public class Convolve2DTests
         }
     }
 
+    [Fact]
+    public unsafe void ConvolvePlane_ThreeByThreeAvx512BlocksMatchOracle()
+    {
+        // The AVX-512 3x3 blocks (Convolution.Quad3x3Blocks512) build the right-hand taps with
+        // valignd. Called directly at AVX-512 (the dispatcher picks it only for rows of 128 and more),
+        // over output widths around multiples of the 48-column block, with and without padding,
+        // asymmetric pads, both column orders and accumulate mode, into a destination with a row gap
+        // that must stay untouched. On a machine without AVX-512 there is no such kernel to test.
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return;
+        }
+
+        var random = new Random(11);
+        var optionsList = new[] { ConvolutionOptions.WithPadding(1), ConvolutionOptions.Default, new ConvolutionOptions { Pads = (0, 2, 1, 0) } };
+        foreach (int ow in new[] { 16, 47, 48, 49, 63, 64, 65, 95, 96, 97, 111, 143, 144, 145, 200, 257, 300 })
+        {
+            foreach (var options in optionsList)
+            {
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    int h = random.Next(4, 14);
+                    int w = ow + 2 - options.Pads.Left - options.Pads.Right;
+                    var image = Random(random, h * w);
+                    var kernel = Random(random, 9);
+                    var g = new ConvGeometry(h, w, 3, 3, options);
+                    Assert.Equal(ow, g.OutputWidth);
+                    int gap = 5, rowStride = ow + gap;
+                    var prior = Random(random, g.OutputHeight * ow);
+                    foreach (int order in new[] { 1, -1 })
+                    {
+                        var buffer = new float[(g.OutputHeight * rowStride) + 16];
+                        Array.Fill(buffer, float.NaN);
+                        for (int y = 0; y < g.OutputHeight; y++)
+                        {
+                            Array.Copy(prior, y * ow, buffer, y * rowStride, ow);
+                        }
+
+                        var scratch = new float[Interpretability.Convolution.PlaneScratchLength(g)];
+                        fixed (float* src = image)
+                        fixed (float* kp = kernel)
+                        fixed (float* dst = buffer)
+                        fixed (float* s = scratch)
+                        {
+                            var args = new Interpretability.Convolution.PlaneArgs { Source = src, SourceRowStride = w, SourceColumnStride = 1, Kernel = kp, Destination = dst, DestinationRowStride = rowStride, Bias = 0.375f, Accumulate = accumulate, ColumnOrder = order };
+                            Interpretability.Convolution.ConvolvePlane<Interpretability.Convolution.Vector512Ops, System.Runtime.Intrinsics.Vector512<float>, Interpretability.Convolution.KernelWidth3>(g, args, s);
+                        }
+
+                        var (expected, magnitude) = ConvolutionOracle.Conv2D(image, 1, 1, h, w, kernel, 1, 3, 3, [accumulate ? 0f : 0.375f], options);
+                        var actual = new float[g.OutputHeight * ow];
+                        for (int y = 0; y < g.OutputHeight; y++)
+                        {
+                            Array.Copy(buffer, y * rowStride, actual, y * ow, ow);
+                            if (accumulate)
+                            {
+                                for (int x = 0; x < ow; x++)
+                                {
+                                    expected[(y * ow) + x] += prior[(y * ow) + x];
+                                }
+                            }
+
+                            Assert.True(buffer.AsSpan((y * rowStride) + ow, gap).ToArray().All(float.IsNaN), $"wrote into the row gap after row {y}");
+                        }
+
+                        AssertClose(expected, magnitude, actual, $"AVX-512 3x3 {h}x{w} -> width {ow} {Describe(options)} accumulate={accumulate} order {order}");
+                    }
+                }
+            }
+        }
+    }
+
     private static unsafe void PlaneVariant(SimdWidth width, int k, bool unrolled, in ConvGeometry g, in Interpretability.Convolution.PlaneArgs args, float* scratch)
     {
         switch (width)
