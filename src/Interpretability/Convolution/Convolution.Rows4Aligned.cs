@@ -27,12 +27,11 @@ namespace Interpretability;
 /// (checked in the JIT's disassembly: no spills).
 /// </para>
 /// <para>
-/// Measured with a stopwatch against the generic kernel (best of interleaved runs, one thread,
-/// padding 1): 224x224 12.7 to 11.4 us; 1024x1024 354 to 246 us with the image and the
-/// destination in separate arrays, 294 to 229 us with the destination 2 KB past the image modulo
-/// 4 KB, 415 to 274 us with the two at the same offset modulo 4 KB. A variant that loads the right
-/// taps instead of shuffling them (the loop order alone) gave 292 us on separate arrays; shuffling
-/// only the first right tap, 262 us.
+/// SingleKernelBench, against the generic kernel's previous run: 224x224 13.2 to 12.0 us, 1024x1024
+/// 360 to 301 us (the results page). Interleaved stopwatch runs of the loop orders on 1024x1024:
+/// loading the right taps instead of shuffling them gave 292 us where this gave 246; shuffling only
+/// the tap one column over, 262. Masked 48-column edge blocks, 32- and 16-column tail blocks and
+/// an L2 prefetch of the next quad's rows were measured too and gained nothing.
 /// </para>
 /// </remarks>
 public static partial class Convolution

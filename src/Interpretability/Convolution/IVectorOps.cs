@@ -96,7 +96,7 @@ internal static class SimdWidths
     /// DirectKernelBench) and to the wider one for 7 wide and more (28x28 7x7: 1580 ns at
     /// AVX-512 against 1660 ns at AVX2; 224x224 7x7: 45 us against 51 us). Exception: 3x3 rows of
     /// at least 128 outputs keep AVX-512, whose 3x3 blocks load each input row once
-    /// (<see cref="Convolution.Quad3x3Blocks512"/>): against AVX2, 224x224 12.7 -> 11.4 us, 160x160
+    /// (<see cref="Convolution.Quad3x3Blocks512"/>): against AVX2, 224x224 14.5 -> 12.4 us, 160x160
     /// 7.2 -> 6.8 us, 112x112 even, 64x64 1.8 -> 2.5 us (no full block fits), in one interleaved
     /// stopwatch run.
     /// </summary>
