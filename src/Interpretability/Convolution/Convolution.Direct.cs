@@ -364,9 +364,13 @@ public static partial class Convolution
 
         // Column chunks of FourRowsChunk; a last piece narrower than two vectors joins the chunk before it
         // (so that a right edge's vector still leaves at least one vector of interior). Chunks run right
-        // to left when the columns inside them do (PlaneArgs.Backwards).
+        // to left when the columns inside them do (PlaneArgs.Backwards). The AVX-512 3x3 blocks read
+        // each input row once per block, so they gain nothing from chunks and run whole rows, which
+        // keeps each row one stream for the hardware prefetchers (1024² 264 -> 240 us, 2000² 1.85 ->
+        // 1.48 ms, 300² 21.9 -> 19.4 us, in one interleaved stopwatch run).
         float** shifted = rows + kh + 3;
-        int pieces = Math.Max(1, (width - (2 * TOps.Count) + FourRowsChunk - 1) / FourRowsChunk);
+        int pieces = kh == 3 && UsesQuad3x3Blocks512<TVec, KernelHeight3>(kw, columnOffsets) ? 1
+            : Math.Max(1, (width - (2 * TOps.Count) + FourRowsChunk - 1) / FourRowsChunk);
         for (int p = 0; p < pieces; p++)
         {
             int index = args.Backwards ? pieces - 1 - p : p;
