@@ -28,10 +28,11 @@ namespace Interpretability;
 /// </para>
 /// <para>
 /// SingleKernelBench, against the generic kernel's previous run: 224x224 13.2 to 12.0 us, 1024x1024
-/// 360 to 301 us (the results page). Interleaved stopwatch runs of the loop orders on 1024x1024:
-/// loading the right taps instead of shuffling them gave 292 us where this gave 246; shuffling only
-/// the tap one column over, 262. Masked 48-column edge blocks, 32- and 16-column tail blocks and
-/// an L2 prefetch of the next quad's rows were measured too and gained nothing.
+/// 360 to 301 us; run on whole rows (ConvolveRows), 11.6 and 259 us (the results page).
+/// Interleaved stopwatch runs of the loop orders on 1024x1024: loading the right taps instead of
+/// shuffling them gave 292 us where this gave 246; shuffling only the tap one column over, 262.
+/// Masked 48-column edge blocks, 32- and 16-column tail blocks and an L2 prefetch of the next
+/// quad's rows were measured too and gained nothing at 1024 wide.
 /// </para>
 /// </remarks>
 public static partial class Convolution
