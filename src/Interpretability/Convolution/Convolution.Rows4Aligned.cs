@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -48,6 +49,16 @@ public static partial class Convolution
         typeof(TVec) == typeof(Vector512<float>) && TKh.Value == 3 && kw == 3 && Avx512F.IsSupported
         && columnOffsets[1] == columnOffsets[0] + 1 && columnOffsets[2] == columnOffsets[0] + 2;
 
+    /// <summary><c>acc + t0 * k0 + t1 * k1 + t2 * k2</c>, one fused multiply-add after another: one output row's three taps of one kernel row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Taps(Vector512<float> acc, Vector512<float> t0, Vector512<float> t1, Vector512<float> t2, Vector512<float> k0, Vector512<float> k1, Vector512<float> k2) =>
+        Vector512.MultiplyAddEstimate(t2, k2, Vector512.MultiplyAddEstimate(t1, k1, Vector512.MultiplyAddEstimate(t0, k0, acc)));
+
+    /// <summary>Lanes <paramref name="lanes"/> .. 15 of <paramref name="x"/> followed by the first lanes of <paramref name="next"/>: the vector <paramref name="lanes"/> columns to the right (<c>valignd</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Shifted(Vector512<float> x, Vector512<float> next, [ConstantExpected(Min = 1, Max = 15)] byte lanes) =>
+        Avx512F.AlignRight32(next.AsUInt32(), x.AsUInt32(), lanes).AsSingle();
+
     /// <summary>
     /// <paramref name="blocks"/> blocks of four output rows (<c>d0 + i * dstStride</c>) by 48 columns,
     /// block <c>b</c> at columns <c>48 * b</c> (right to left when <paramref name="backwards"/>), from
@@ -96,17 +107,17 @@ public static partial class Convolution
             x1 = Vector512.Load(p + 16);
             x2 = Vector512.Load(p + 32);
             t0 = x0;
-            t1 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 2).AsSingle();
-            a00 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a00)));
+            t1 = Shifted(x0, x1, 1);
+            t2 = Shifted(x0, x1, 2);
+            a00 = Taps(a00, t0, t1, t2, w00, w01, w02);
             t0 = x1;
-            t1 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 2).AsSingle();
-            a01 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a01)));
+            t1 = Shifted(x1, x2, 1);
+            t2 = Shifted(x1, x2, 2);
+            a01 = Taps(a01, t0, t1, t2, w00, w01, w02);
             t0 = x2;
             t1 = Vector512.Load(p + 33);
             t2 = Vector512.Load(p + 34);
-            a02 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a02)));
+            a02 = Taps(a02, t0, t1, t2, w00, w01, w02);
 
             // Input row 1 feeds output rows 1, 0.
             p = rows[1] + o;
@@ -114,20 +125,20 @@ public static partial class Convolution
             x1 = Vector512.Load(p + 16);
             x2 = Vector512.Load(p + 32);
             t0 = x0;
-            t1 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 2).AsSingle();
-            a10 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a10)));
-            a00 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a00)));
+            t1 = Shifted(x0, x1, 1);
+            t2 = Shifted(x0, x1, 2);
+            a10 = Taps(a10, t0, t1, t2, w00, w01, w02);
+            a00 = Taps(a00, t0, t1, t2, w10, w11, w12);
             t0 = x1;
-            t1 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 2).AsSingle();
-            a11 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a11)));
-            a01 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a01)));
+            t1 = Shifted(x1, x2, 1);
+            t2 = Shifted(x1, x2, 2);
+            a11 = Taps(a11, t0, t1, t2, w00, w01, w02);
+            a01 = Taps(a01, t0, t1, t2, w10, w11, w12);
             t0 = x2;
             t1 = Vector512.Load(p + 33);
             t2 = Vector512.Load(p + 34);
-            a12 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a12)));
-            a02 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a02)));
+            a12 = Taps(a12, t0, t1, t2, w00, w01, w02);
+            a02 = Taps(a02, t0, t1, t2, w10, w11, w12);
 
             // Input row 2 feeds output rows 2, 1, 0.
             p = rows[2] + o;
@@ -135,23 +146,23 @@ public static partial class Convolution
             x1 = Vector512.Load(p + 16);
             x2 = Vector512.Load(p + 32);
             t0 = x0;
-            t1 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 2).AsSingle();
-            a20 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a20)));
-            a10 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a10)));
-            a00 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a00)));
+            t1 = Shifted(x0, x1, 1);
+            t2 = Shifted(x0, x1, 2);
+            a20 = Taps(a20, t0, t1, t2, w00, w01, w02);
+            a10 = Taps(a10, t0, t1, t2, w10, w11, w12);
+            a00 = Taps(a00, t0, t1, t2, w20, w21, w22);
             t0 = x1;
-            t1 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 2).AsSingle();
-            a21 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a21)));
-            a11 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a11)));
-            a01 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a01)));
+            t1 = Shifted(x1, x2, 1);
+            t2 = Shifted(x1, x2, 2);
+            a21 = Taps(a21, t0, t1, t2, w00, w01, w02);
+            a11 = Taps(a11, t0, t1, t2, w10, w11, w12);
+            a01 = Taps(a01, t0, t1, t2, w20, w21, w22);
             t0 = x2;
             t1 = Vector512.Load(p + 33);
             t2 = Vector512.Load(p + 34);
-            a22 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a22)));
-            a12 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a12)));
-            a02 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a02)));
+            a22 = Taps(a22, t0, t1, t2, w00, w01, w02);
+            a12 = Taps(a12, t0, t1, t2, w10, w11, w12);
+            a02 = Taps(a02, t0, t1, t2, w20, w21, w22);
 
             // Input row 3 feeds output rows 3, 2, 1.
             p = rows[3] + o;
@@ -159,23 +170,23 @@ public static partial class Convolution
             x1 = Vector512.Load(p + 16);
             x2 = Vector512.Load(p + 32);
             t0 = x0;
-            t1 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 2).AsSingle();
-            a30 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a30)));
-            a20 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a20)));
-            a10 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a10)));
+            t1 = Shifted(x0, x1, 1);
+            t2 = Shifted(x0, x1, 2);
+            a30 = Taps(a30, t0, t1, t2, w00, w01, w02);
+            a20 = Taps(a20, t0, t1, t2, w10, w11, w12);
+            a10 = Taps(a10, t0, t1, t2, w20, w21, w22);
             t0 = x1;
-            t1 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 2).AsSingle();
-            a31 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a31)));
-            a21 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a21)));
-            a11 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a11)));
+            t1 = Shifted(x1, x2, 1);
+            t2 = Shifted(x1, x2, 2);
+            a31 = Taps(a31, t0, t1, t2, w00, w01, w02);
+            a21 = Taps(a21, t0, t1, t2, w10, w11, w12);
+            a11 = Taps(a11, t0, t1, t2, w20, w21, w22);
             t0 = x2;
             t1 = Vector512.Load(p + 33);
             t2 = Vector512.Load(p + 34);
-            a32 = Vector512.MultiplyAddEstimate(t2, w02, Vector512.MultiplyAddEstimate(t1, w01, Vector512.MultiplyAddEstimate(t0, w00, a32)));
-            a22 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a22)));
-            a12 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a12)));
+            a32 = Taps(a32, t0, t1, t2, w00, w01, w02);
+            a22 = Taps(a22, t0, t1, t2, w10, w11, w12);
+            a12 = Taps(a12, t0, t1, t2, w20, w21, w22);
 
             // Input row 4 feeds output rows 3, 2.
             p = rows[4] + o;
@@ -183,20 +194,20 @@ public static partial class Convolution
             x1 = Vector512.Load(p + 16);
             x2 = Vector512.Load(p + 32);
             t0 = x0;
-            t1 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 2).AsSingle();
-            a30 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a30)));
-            a20 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a20)));
+            t1 = Shifted(x0, x1, 1);
+            t2 = Shifted(x0, x1, 2);
+            a30 = Taps(a30, t0, t1, t2, w10, w11, w12);
+            a20 = Taps(a20, t0, t1, t2, w20, w21, w22);
             t0 = x1;
-            t1 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 2).AsSingle();
-            a31 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a31)));
-            a21 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a21)));
+            t1 = Shifted(x1, x2, 1);
+            t2 = Shifted(x1, x2, 2);
+            a31 = Taps(a31, t0, t1, t2, w10, w11, w12);
+            a21 = Taps(a21, t0, t1, t2, w20, w21, w22);
             t0 = x2;
             t1 = Vector512.Load(p + 33);
             t2 = Vector512.Load(p + 34);
-            a32 = Vector512.MultiplyAddEstimate(t2, w12, Vector512.MultiplyAddEstimate(t1, w11, Vector512.MultiplyAddEstimate(t0, w10, a32)));
-            a22 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a22)));
+            a32 = Taps(a32, t0, t1, t2, w10, w11, w12);
+            a22 = Taps(a22, t0, t1, t2, w20, w21, w22);
 
             // Input row 5 feeds output row 3.
             p = rows[5] + o;
@@ -204,17 +215,17 @@ public static partial class Convolution
             x1 = Vector512.Load(p + 16);
             x2 = Vector512.Load(p + 32);
             t0 = x0;
-            t1 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x1.AsUInt32(), x0.AsUInt32(), 2).AsSingle();
-            a30 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a30)));
+            t1 = Shifted(x0, x1, 1);
+            t2 = Shifted(x0, x1, 2);
+            a30 = Taps(a30, t0, t1, t2, w20, w21, w22);
             t0 = x1;
-            t1 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 1).AsSingle();
-            t2 = Avx512F.AlignRight32(x2.AsUInt32(), x1.AsUInt32(), 2).AsSingle();
-            a31 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a31)));
+            t1 = Shifted(x1, x2, 1);
+            t2 = Shifted(x1, x2, 2);
+            a31 = Taps(a31, t0, t1, t2, w20, w21, w22);
             t0 = x2;
             t1 = Vector512.Load(p + 33);
             t2 = Vector512.Load(p + 34);
-            a32 = Vector512.MultiplyAddEstimate(t2, w22, Vector512.MultiplyAddEstimate(t1, w21, Vector512.MultiplyAddEstimate(t0, w20, a32)));
+            a32 = Taps(a32, t0, t1, t2, w20, w21, w22);
 
             a00.Store(d0 + x);
             a01.Store(d0 + x + 16);
