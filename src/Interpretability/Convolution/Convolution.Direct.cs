@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Interpretability;
 
@@ -87,6 +88,9 @@ public static partial class Convolution
         /// <summary>Never use <see cref="ConvolveRows4"/> (benchmarks compare it with the one-row kernel).</summary>
         public bool OneRowAtATime;
 
+        /// <summary>Never use the whole-row 3x3 blocks (<see cref="Quad3x3Row512"/>): compute the row ends as single masked vectors (benchmarks and tests compare the two).</summary>
+        public bool EdgeVectors;
+
         /// <summary>
         /// Run the four-row kernel's columns right to left: set by the plane loop when the destination
         /// lies less than 2 KB after the source modulo 4 KB (see <see cref="ConvolveRows4"/>).
@@ -104,7 +108,7 @@ public static partial class Convolution
         long ringRows = RingRows(g);
         long reach = (g.KernelWidth - 1L) * g.DilationX;
         long rows = ringRows * Math.Max(g.SplitRowLength, Math.Max(16, g.PadLeft) + Math.Max(16, g.PadRight) + (2 * reach));
-        long masked = (2 * ZeroLength(g)) + 16 + (2L * g.KernelWidth * 16) + (4L * g.OutputWidth);
+        long masked = (2 * ZeroLength(g)) + 16 + (2L * g.KernelWidth * 16) + (4L * g.OutputWidth) + (4 * 16) + 16;
         return rows + ZeroLength(g) + ringRows + (2L * g.KernelWidth) + (2L * 3 * 2 * (g.KernelHeight + 3)) + masked + 16;
     }
 
@@ -351,7 +355,7 @@ public static partial class Convolution
     /// (<see cref="ConvolveRows4"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static unsafe void ConvolveRows<TOps, TVec, TKw>(int count, float** rows, int kh, int kw, in PlaneArgs args, nint* columnOffsets, float* dst, int width, float* leftMasks = null, float* rightMasks = null)
+    private static unsafe void ConvolveRows<TOps, TVec, TKw>(int count, float** rows, int kh, int kw, in PlaneArgs args, nint* columnOffsets, float* dst, int width, float* leftMasks = null, float* rightMasks = null, float* rowMasks = null)
         where TOps : IVectorOps<TVec>
         where TVec : struct
         where TKw : IKernelWidth
@@ -359,6 +363,12 @@ public static partial class Convolution
         if (count == 1)
         {
             ConvolveRow<TOps, TVec, TKw>(rows, kh, kw, args.Kernel, columnOffsets, dst, width, args.Bias, args.Accumulate);
+            return;
+        }
+
+        if (rowMasks != null && !args.Accumulate)
+        {
+            Quad3x3Row512(rows, args.Kernel, dst, args.DestinationRowStride, width, Vector512.Create(args.Bias), args.Backwards, rowMasks);
             return;
         }
 
@@ -410,7 +420,9 @@ public static partial class Convolution
     /// the first and the last is memory of the same tensor (the neighbouring row, or the gap of a
     /// strided view); the first and last rows are read from zero-padded copies. The last rows when the
     /// height is not a multiple of four are computed as a full quad into a small buffer (its extra rows
-    /// read the zero row) and added to the destination.
+    /// read the zero row) and added to the destination. 3x3 kernels on AVX-512 overwrite rows of 96 to
+    /// 511 outputs with whole-row blocks instead, whose end blocks mask their loads
+    /// (<see cref="Quad3x3Row512"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ConvolvePlaneMasked<TOps, TVec, TKw>(in ConvGeometry g, in PlaneArgs args, float* scratch, in PlaneStrips strips)
@@ -421,7 +433,7 @@ public static partial class Convolution
         int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutputWidth, v = TOps.Count;
 
         // Scratch: zero row | first-row copy | last-row copy (each ZeroLength) | masks (2 * kw vectors) |
-        // column offsets (nint) | row table (2 * (kh + 3)) | 4 leftover rows.
+        // column offsets (nint) | row table (2 * (kh + 3)) | 4 leftover rows | whole-row masks (4 vectors, 64-byte aligned).
         nint zeroLength = (nint)ZeroLength(g);
         float* zero = scratch;
         float* firstCopy = zero + zeroLength;
@@ -431,6 +443,11 @@ public static partial class Convolution
         nint* columnOffsets = (nint*)(rightMasks + (kw * v));
         float** rows = (float**)(columnOffsets + kw);
         float* leftover = (float*)(rows + (2 * (kh + 3)));
+        float* rowMasks = (float*)(((nint)(leftover + (4 * ow)) + 63) & ~(nint)63);
+        if (typeof(TVec) != typeof(Vector512<float>) || kh != 3 || args.EdgeVectors || !Avx512F.IsSupported || !FillQuad3x3RowMasks(g, rowMasks))
+        {
+            rowMasks = null;
+        }
 
         NativeMemory.Clear(zero, (nuint)(3 * zeroLength) * sizeof(float));
         long rowBytes = (long)g.InputWidth * sizeof(float);
@@ -457,7 +474,7 @@ public static partial class Convolution
         for (; y + 4 <= g.OutputHeight; y += 4)
         {
             rowSource.Fill(y - (long)g.PadTop, kh + 3, rows);
-            ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, args, columnOffsets, args.Destination + (y * args.DestinationRowStride), ow, useLeft, useRight);
+            ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, args, columnOffsets, args.Destination + (y * args.DestinationRowStride), ow, useLeft, useRight, rowMasks);
         }
 
         int rest = g.OutputHeight - y;
@@ -468,7 +485,7 @@ public static partial class Convolution
             partial.Bias = 0;
             partial.Accumulate = false;
             partial.DestinationRowStride = ow;
-            ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, partial, columnOffsets, leftover, ow, useLeft, useRight);
+            ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, partial, columnOffsets, leftover, ow, useLeft, useRight, rowMasks);
             for (int i = 0; i < rest; i++)
             {
                 float* d = args.Destination + ((y + i) * args.DestinationRowStride);

@@ -32,8 +32,19 @@ namespace Interpretability;
 /// 360 to 301 us; run on whole rows (ConvolveRows), 11.6 and 259 us (the results page).
 /// Interleaved stopwatch runs of the loop orders on 1024x1024: loading the right taps instead of
 /// shuffling them gave 292 us where this gave 246; shuffling only the tap one column over, 262.
-/// Masked 48-column edge blocks, 32- and 16-column tail blocks and an L2 prefetch of the next
-/// quad's rows were measured too and gained nothing at 1024 wide.
+/// 32- and 16-column tail blocks and an L2 prefetch of the next quad's rows were measured too and
+/// gained nothing at 1024 wide.
+/// </para>
+/// <para>
+/// Overwriting a zero-padded plane, a row of 96 to 511 outputs (<see cref="WholeRowWidthLimit"/>) is
+/// nothing but these blocks, in one call (<see cref="Quad3x3Row512"/>): the first block ANDs its loads at column 0 with a lane mask
+/// (the left padding), the last one, at <c>width - 48</c>, its three loads that reach the right
+/// padding. Before, a row's two ends were single masked vectors (four accumulators nine FMAs deep,
+/// bound by FMA latency) and the columns left after the blocks single vectors too, about a fifth of
+/// the time at 224 wide (perf). Running the end blocks as separate calls of a masked copy of this
+/// kernel was measured first and gained nothing: each call paid the kernel's set-up again.
+/// Accumulation (the channels after the first) keeps the edge vectors, since the last block
+/// overlaps the one before it.
 /// </para>
 /// </remarks>
 public static partial class Convolution
@@ -66,16 +77,78 @@ public static partial class Convolution
     /// kernel <paramref name="w"/>; starting from <paramref name="biasVector"/>, or from the
     /// destination's values when <paramref name="accumulate"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Quad3x3Blocks512(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards) =>
+        Quad3x3Blocks512<BlocksOnly>(rows, origin, w, d0, dstStride, blocks, biasVector, accumulate, backwards, 0, null);
+
+    /// <summary>
+    /// Four whole output rows of <paramref name="width"/> (at least 96) columns, overwritten, as
+    /// 48-column blocks only: the first at column 0 ANDs its loads at column 0 with the mask at
+    /// <paramref name="masks"/> (the left padding), the last at <c>width - 48</c> (overlapping the one
+    /// before it unless 48 divides the width) ANDs its loads at columns 32, 33 and 34 with the masks at
+    /// <c>masks + 16 .. + 48</c> (the right padding), and the blocks between run as they are, right to
+    /// left when <paramref name="backwards"/>; the last block always comes last, after any inner block
+    /// that read past the row's end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Quad3x3Row512(float** rows, float* w, float* d0, nint dstStride, nint width, Vector512<float> biasVector, bool backwards, float* masks) =>
+        Quad3x3Blocks512<WholeRow>(rows, 0, w, d0, dstStride, (width + 47) / 48, biasVector, false, backwards, width, masks);
+
+    /// <summary>Whether <see cref="Quad3x3Blocks512{TRow}"/> runs a whole padded row, masking its end blocks.</summary>
+    internal interface IRowMode
+    {
+        static abstract bool Whole { get; }
+    }
+
+    internal readonly struct BlocksOnly : IRowMode
+    {
+        public static bool Whole => false;
+    }
+
+    internal readonly struct WholeRow : IRowMode
+    {
+        public static bool Whole => true;
+    }
+
+    /// <summary><paramref name="x"/>, ANDed with <paramref name="mask"/> when <paramref name="apply"/> in whole-row mode.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Masked<TRow>(Vector512<float> x, bool apply, Vector512<float> mask)
+        where TRow : IRowMode =>
+        TRow.Whole && apply ? x & mask : x;
+
+    /// <summary>The loop of <see cref="Quad3x3Blocks512(float**, nint, float*, float*, nint, nint, Vector512{float}, bool, bool)"/> and, in whole-row mode, of <see cref="Quad3x3Row512"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static unsafe void Quad3x3Blocks512(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards)
+    private static unsafe void Quad3x3Blocks512<TRow>(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards, nint width, float* masks)
+        where TRow : IRowMode
     {
         Vector512<float> w00 = Vector512.Create(w[0]), w01 = Vector512.Create(w[1]), w02 = Vector512.Create(w[2]);
         Vector512<float> w10 = Vector512.Create(w[3]), w11 = Vector512.Create(w[4]), w12 = Vector512.Create(w[5]);
         Vector512<float> w20 = Vector512.Create(w[6]), w21 = Vector512.Create(w[7]), w22 = Vector512.Create(w[8]);
         float* d1 = d0 + dstStride, d2 = d0 + (2 * dstStride), d3 = d0 + (3 * dstStride);
+        Vector512<float> left = default, right32 = default, right33 = default, right34 = default;
+        if (TRow.Whole)
+        {
+            left = Vector512.Load(masks);
+            right32 = Vector512.Load(masks + 16);
+            right33 = Vector512.Load(masks + 32);
+            right34 = Vector512.Load(masks + 48);
+        }
+
         for (nint b = 0; b < blocks; b++)
         {
-            nint x = (backwards ? blocks - 1 - b : b) * 48;
+            nint x;
+            bool first = false, last = false;
+            if (TRow.Whole)
+            {
+                first = b == 0;
+                last = b == blocks - 1;
+                x = first ? 0 : last ? width - 48 : 48 * (backwards ? blocks - 1 - b : b);
+            }
+            else
+            {
+                x = (backwards ? blocks - 1 - b : b) * 48;
+            }
+
             Vector512<float> a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
             if (accumulate)
             {
@@ -103,9 +176,9 @@ public static partial class Convolution
 
             // Input row 0 feeds output row 0.
             p = rows[0] + o;
-            x0 = Vector512.Load(p);
+            x0 = Masked<TRow>(Vector512.Load(p), first, left);
             x1 = Vector512.Load(p + 16);
-            x2 = Vector512.Load(p + 32);
+            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
             t0 = x0;
             t1 = Shifted(x0, x1, 1);
             t2 = Shifted(x0, x1, 2);
@@ -115,15 +188,15 @@ public static partial class Convolution
             t2 = Shifted(x1, x2, 2);
             a01 = Taps(a01, t0, t1, t2, w00, w01, w02);
             t0 = x2;
-            t1 = Vector512.Load(p + 33);
-            t2 = Vector512.Load(p + 34);
+            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
             a02 = Taps(a02, t0, t1, t2, w00, w01, w02);
 
             // Input row 1 feeds output rows 1, 0.
             p = rows[1] + o;
-            x0 = Vector512.Load(p);
+            x0 = Masked<TRow>(Vector512.Load(p), first, left);
             x1 = Vector512.Load(p + 16);
-            x2 = Vector512.Load(p + 32);
+            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
             t0 = x0;
             t1 = Shifted(x0, x1, 1);
             t2 = Shifted(x0, x1, 2);
@@ -135,16 +208,16 @@ public static partial class Convolution
             a11 = Taps(a11, t0, t1, t2, w00, w01, w02);
             a01 = Taps(a01, t0, t1, t2, w10, w11, w12);
             t0 = x2;
-            t1 = Vector512.Load(p + 33);
-            t2 = Vector512.Load(p + 34);
+            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
             a12 = Taps(a12, t0, t1, t2, w00, w01, w02);
             a02 = Taps(a02, t0, t1, t2, w10, w11, w12);
 
             // Input row 2 feeds output rows 2, 1, 0.
             p = rows[2] + o;
-            x0 = Vector512.Load(p);
+            x0 = Masked<TRow>(Vector512.Load(p), first, left);
             x1 = Vector512.Load(p + 16);
-            x2 = Vector512.Load(p + 32);
+            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
             t0 = x0;
             t1 = Shifted(x0, x1, 1);
             t2 = Shifted(x0, x1, 2);
@@ -158,17 +231,17 @@ public static partial class Convolution
             a11 = Taps(a11, t0, t1, t2, w10, w11, w12);
             a01 = Taps(a01, t0, t1, t2, w20, w21, w22);
             t0 = x2;
-            t1 = Vector512.Load(p + 33);
-            t2 = Vector512.Load(p + 34);
+            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
             a22 = Taps(a22, t0, t1, t2, w00, w01, w02);
             a12 = Taps(a12, t0, t1, t2, w10, w11, w12);
             a02 = Taps(a02, t0, t1, t2, w20, w21, w22);
 
             // Input row 3 feeds output rows 3, 2, 1.
             p = rows[3] + o;
-            x0 = Vector512.Load(p);
+            x0 = Masked<TRow>(Vector512.Load(p), first, left);
             x1 = Vector512.Load(p + 16);
-            x2 = Vector512.Load(p + 32);
+            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
             t0 = x0;
             t1 = Shifted(x0, x1, 1);
             t2 = Shifted(x0, x1, 2);
@@ -182,17 +255,17 @@ public static partial class Convolution
             a21 = Taps(a21, t0, t1, t2, w10, w11, w12);
             a11 = Taps(a11, t0, t1, t2, w20, w21, w22);
             t0 = x2;
-            t1 = Vector512.Load(p + 33);
-            t2 = Vector512.Load(p + 34);
+            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
             a32 = Taps(a32, t0, t1, t2, w00, w01, w02);
             a22 = Taps(a22, t0, t1, t2, w10, w11, w12);
             a12 = Taps(a12, t0, t1, t2, w20, w21, w22);
 
             // Input row 4 feeds output rows 3, 2.
             p = rows[4] + o;
-            x0 = Vector512.Load(p);
+            x0 = Masked<TRow>(Vector512.Load(p), first, left);
             x1 = Vector512.Load(p + 16);
-            x2 = Vector512.Load(p + 32);
+            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
             t0 = x0;
             t1 = Shifted(x0, x1, 1);
             t2 = Shifted(x0, x1, 2);
@@ -204,16 +277,16 @@ public static partial class Convolution
             a31 = Taps(a31, t0, t1, t2, w10, w11, w12);
             a21 = Taps(a21, t0, t1, t2, w20, w21, w22);
             t0 = x2;
-            t1 = Vector512.Load(p + 33);
-            t2 = Vector512.Load(p + 34);
+            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
             a32 = Taps(a32, t0, t1, t2, w10, w11, w12);
             a22 = Taps(a22, t0, t1, t2, w20, w21, w22);
 
             // Input row 5 feeds output row 3.
             p = rows[5] + o;
-            x0 = Vector512.Load(p);
+            x0 = Masked<TRow>(Vector512.Load(p), first, left);
             x1 = Vector512.Load(p + 16);
-            x2 = Vector512.Load(p + 32);
+            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
             t0 = x0;
             t1 = Shifted(x0, x1, 1);
             t2 = Shifted(x0, x1, 2);
@@ -223,8 +296,8 @@ public static partial class Convolution
             t2 = Shifted(x1, x2, 2);
             a31 = Taps(a31, t0, t1, t2, w20, w21, w22);
             t0 = x2;
-            t1 = Vector512.Load(p + 33);
-            t2 = Vector512.Load(p + 34);
+            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
             a32 = Taps(a32, t0, t1, t2, w20, w21, w22);
 
             a00.Store(d0 + x);
@@ -242,4 +315,43 @@ public static partial class Convolution
         }
     }
 
+
+    /// <summary>
+    /// Output width from which rows keep the edge vectors instead of the whole-row blocks. In one
+    /// BenchmarkDotNet run of both (WholeRowBench, two runs), whole rows took 10.43 against 11.22 us
+    /// (and 10.73 against 11.47) at 224 wide, 18.31 against 19.17 (18.44 against 19.87) at 300, but
+    /// 60.60 against 56.92 us at 512 and 263.6 against 242.8 (258.2 against 254.4) at 1024: the ends'
+    /// share of a row falls with its width, and at these power-of-two widths the time then depends on
+    /// where the arrays sit (interleaved stopwatch runs at 1024 put whole rows 2 % ahead with the input
+    /// at 8 bytes past 64 and 9 % behind at 48).
+    /// </summary>
+    internal const int WholeRowWidthLimit = 512;
+
+    /// <summary>
+    /// The masks of <see cref="Quad3x3Row512"/> (four vectors): lanes of the first block's load at
+    /// padded column 0, and of the last block's loads at columns <c>OutputWidth - 16</c>, <c>- 15</c>
+    /// and <c>- 14</c>, on when the padded column is an input column. Returns whether the whole-row
+    /// blocks apply: rows of 96 to <see cref="WholeRowWidthLimit"/> - 1 outputs and at most 16
+    /// padding columns on each side, so that no other load of the two end blocks reaches the padding.
+    /// </summary>
+    internal static unsafe bool FillQuad3x3RowMasks(in ConvGeometry g, float* masks)
+    {
+        if (g.OutputWidth < 96 || g.OutputWidth >= WholeRowWidthLimit || g.PadLeft > 16 || g.PadRight > 16 || g.KernelWidth != 3 || g.DilationX != 1 || g.StrideX != 1)
+        {
+            return false;
+        }
+
+        float on = BitConverter.Int32BitsToSingle(-1);
+        ReadOnlySpan<long> starts = [0, g.OutputWidth - 16L, g.OutputWidth - 15L, g.OutputWidth - 14L];
+        for (int k = 0; k < 4; k++)
+        {
+            for (int j = 0; j < 16; j++)
+            {
+                long column = starts[k] + j - g.PadLeft;
+                masks[(k * 16) + j] = (ulong)column < (ulong)g.InputWidth ? on : 0f;
+            }
+        }
+
+        return true;
+    }
 }

@@ -109,7 +109,7 @@ public static partial class Convolution
     /// The span core of <c>Convolve2D</c> after validation, at a given maximum SIMD width (tests run
     /// every width the machine has). Channel 0 writes <c>bias + conv</c>, later channels add theirs.
     /// </summary>
-    internal static unsafe void Convolve2DCore(SimdWidth width, scoped in ReadOnlyTensorSpan<float> image, scoped in ReadOnlyTensorSpan<float> kernel, scoped in TensorSpan<float> destination, in ConvGeometry g, int channels, float bias, bool oneRowAtATime = false, int columnOrder = 0)
+    internal static unsafe void Convolve2DCore(SimdWidth width, scoped in ReadOnlyTensorSpan<float> image, scoped in ReadOnlyTensorSpan<float> kernel, scoped in TensorSpan<float> destination, in ConvGeometry g, int channels, float bias, bool oneRowAtATime = false, int columnOrder = 0, bool edgeVectors = false)
     {
         var imageStrides = image.Strides;
         var kernelStrides = kernel.Strides;
@@ -148,6 +148,7 @@ public static partial class Convolution
                     Bias = bias,
                     OneRowAtATime = oneRowAtATime,
                     ColumnOrder = columnOrder,
+                    EdgeVectors = edgeVectors,
                 };
                 nint channelStride = image.Rank == 3 ? imageStrides[0] : 0;
                 for (int c = 0; c < channels; c++)

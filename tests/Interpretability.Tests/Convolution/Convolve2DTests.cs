@@ -175,7 +175,8 @@ public class Convolve2DTests
         // The AVX-512 3x3 blocks (Convolution.Quad3x3Blocks512) build the right-hand taps with
         // valignd. Called directly at AVX-512 (the dispatcher picks it only for rows of 128 and more),
         // over output widths around multiples of the 48-column block, with and without padding,
-        // asymmetric pads, both column orders and accumulate mode, into a destination with a row gap
+        // asymmetric pads, both column orders and accumulate mode, whole rows with masked end blocks
+        // (rows of 96 to 511, overwriting) and single edge vectors, into a destination with a row gap
         // that must stay untouched. On a machine without AVX-512 there is no such kernel to test.
         if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
@@ -183,8 +184,8 @@ public class Convolve2DTests
         }
 
         var random = new Random(11);
-        var optionsList = new[] { ConvolutionOptions.WithPadding(1), ConvolutionOptions.Default, new ConvolutionOptions { Pads = (0, 2, 1, 0) } };
-        foreach (int ow in new[] { 16, 47, 48, 49, 63, 64, 65, 95, 96, 97, 111, 143, 144, 145, 200, 257, 300 })
+        var optionsList = new[] { ConvolutionOptions.WithPadding(1), ConvolutionOptions.Default, new ConvolutionOptions { Pads = (0, 2, 1, 0) }, new ConvolutionOptions { Pads = (1, 0, 0, 2) }, new ConvolutionOptions { Pads = (1, 3, 0, 2) } };
+        foreach (int ow in new[] { 16, 47, 48, 49, 63, 64, 65, 95, 96, 97, 111, 143, 144, 145, 200, 257, 300, 511, 512 })
         {
             foreach (var options in optionsList)
             {
@@ -198,7 +199,7 @@ public class Convolve2DTests
                     Assert.Equal(ow, g.OutputWidth);
                     int gap = 5, rowStride = ow + gap;
                     var prior = Random(random, g.OutputHeight * ow);
-                    foreach (int order in new[] { 1, -1 })
+                    foreach (var (order, edgeVectors) in new[] { (1, false), (-1, false), (1, true), (-1, true) })
                     {
                         var buffer = new float[(g.OutputHeight * rowStride) + 16];
                         Array.Fill(buffer, float.NaN);
@@ -213,7 +214,7 @@ public class Convolve2DTests
                         fixed (float* dst = buffer)
                         fixed (float* s = scratch)
                         {
-                            var args = new Interpretability.Convolution.PlaneArgs { Source = src, SourceRowStride = w, SourceColumnStride = 1, Kernel = kp, Destination = dst, DestinationRowStride = rowStride, Bias = 0.375f, Accumulate = accumulate, ColumnOrder = order };
+                            var args = new Interpretability.Convolution.PlaneArgs { Source = src, SourceRowStride = w, SourceColumnStride = 1, Kernel = kp, Destination = dst, DestinationRowStride = rowStride, Bias = 0.375f, Accumulate = accumulate, ColumnOrder = order, EdgeVectors = edgeVectors };
                             Interpretability.Convolution.ConvolvePlane<Interpretability.Convolution.Vector512Ops, System.Runtime.Intrinsics.Vector512<float>, Interpretability.Convolution.KernelWidth3>(g, args, s);
                         }
 
@@ -233,7 +234,7 @@ public class Convolve2DTests
                             Assert.True(buffer.AsSpan((y * rowStride) + ow, gap).ToArray().All(float.IsNaN), $"wrote into the row gap after row {y}");
                         }
 
-                        AssertClose(expected, magnitude, actual, $"AVX-512 3x3 {h}x{w} -> width {ow} {Describe(options)} accumulate={accumulate} order {order}");
+                        AssertClose(expected, magnitude, actual, $"AVX-512 3x3 {h}x{w} -> width {ow} {Describe(options)} accumulate={accumulate} order {order} edge vectors={edgeVectors}");
                     }
                 }
             }
