@@ -473,7 +473,26 @@ public static partial class Convolution
         int y = 0;
         for (; y + 4 <= g.OutputHeight; y += 4)
         {
-            rowSource.Fill(y - (long)g.PadTop, kh + 3, rows);
+            long top = y - (long)g.PadTop;
+            if (rowMasks != null && !args.Accumulate && top >= 1)
+            {
+                // Quads whose six input rows are all inside the image (rows 1 .. InputHeight - 2, read in
+                // place): one call, which keeps the weights and masks in registers from quad to quad.
+                long quads = Math.Min((g.OutputHeight - y) / 4, ((g.InputHeight - kh - 4 - top) / 4) + 1);
+                if (quads > 1)
+                {
+                    for (int r = 0; r < kh + 3; r++)
+                    {
+                        rows[r] = args.Source - g.PadLeft + ((nint)(top + r) * args.SourceRowStride);
+                    }
+
+                    Quad3x3Row512(rows, args.Kernel, args.Destination + (y * args.DestinationRowStride), args.DestinationRowStride, ow, Vector512.Create(args.Bias), args.Backwards, rowMasks, (nint)quads, 4 * args.SourceRowStride);
+                    y += 4 * (int)(quads - 1);
+                    continue;
+                }
+            }
+
+            rowSource.Fill(top, kh + 3, rows);
             ConvolveRows<TOps, TVec, TKw>(4, rows, kh, kw, args, columnOffsets, args.Destination + (y * args.DestinationRowStride), ow, useLeft, useRight, rowMasks);
         }
 

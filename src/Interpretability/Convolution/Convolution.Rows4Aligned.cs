@@ -32,19 +32,28 @@ namespace Interpretability;
 /// 360 to 301 us; run on whole rows (ConvolveRows), 11.6 and 259 us (the results page).
 /// Interleaved stopwatch runs of the loop orders on 1024x1024: loading the right taps instead of
 /// shuffling them gave 292 us where this gave 246; shuffling only the tap one column over, 262.
-/// 32- and 16-column tail blocks and an L2 prefetch of the next quad's rows were measured too and
-/// gained nothing at 1024 wide.
+/// On rows with edge vectors, 32- and 16-column tail blocks and an L2 prefetch of the next quad's
+/// rows were measured too and gained nothing at 1024 wide.
 /// </para>
 /// <para>
 /// Overwriting a zero-padded plane, a row of 96 to 511 outputs (<see cref="WholeRowWidthLimit"/>) is
-/// nothing but these blocks, in one call (<see cref="Quad3x3Row512"/>): the first block ANDs its loads at column 0 with a lane mask
-/// (the left padding), the last one, at <c>width - 48</c>, its three loads that reach the right
-/// padding. Before, a row's two ends were single masked vectors (four accumulators nine FMAs deep,
-/// bound by FMA latency) and the columns left after the blocks single vectors too, about a fifth of
-/// the time at 224 wide (perf). Running the end blocks as separate calls of a masked copy of this
-/// kernel was measured first and gained nothing: each call paid the kernel's set-up again.
-/// Accumulation (the channels after the first) keeps the edge vectors, since the last block
-/// overlaps the one before it.
+/// nothing but these blocks (<see cref="Quad3x3Row512"/>): the first block ANDs its loads at column 0 with a lane mask (the
+/// left padding); when 1 to 32 columns are left after the 48-column blocks, a block of two vectors
+/// at <c>width - 32</c> ends the row, otherwise a last 48-column block at <c>width - 48</c>; either ANDs
+/// its three loads that reach the right padding. Runs of quads whose input rows all lie inside the
+/// image are one call, so the weights and masks stay in registers from quad to quad. Before, a
+/// row's two ends were single masked vectors (four accumulators nine FMAs deep, bound by FMA
+/// latency) and the columns left after the blocks single vectors too, about a fifth of the time at
+/// 224 wide (perf). Running the end blocks as separate calls of a masked copy of this kernel was
+/// measured first and gained nothing: each call paid the kernel's set-up again. Accumulation (the
+/// channels after the first) keeps the edge vectors, since the last block may overlap the one
+/// before it.
+/// </para>
+/// <para>
+/// Interleaved stopwatch runs (fastest of 12), 224x224, output 40 B past the input: 10.3 us with a
+/// last 48-column block overlapping the one before it by 16 columns, 9.4 with the two-vector tail,
+/// 8.6 with the quads in one call (300x300: 18.8, 17.6, 16.2; 1024x1024 with the output 2 KB off:
+/// 204, 203, 195).
 /// </para>
 /// </remarks>
 public static partial class Convolution
@@ -79,20 +88,28 @@ public static partial class Convolution
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Quad3x3Blocks512(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards) =>
-        Quad3x3Blocks512<BlocksOnly>(rows, origin, w, d0, dstStride, blocks, biasVector, accumulate, backwards, 0, null);
+        Quad3x3Blocks512<BlocksOnly>(rows, origin, w, d0, dstStride, blocks, biasVector, accumulate, backwards, 0, null, 1, 0);
 
     /// <summary>
-    /// Four whole output rows of <paramref name="width"/> (at least 96) columns, overwritten, as
-    /// 48-column blocks only: the first at column 0 ANDs its loads at column 0 with the mask at
-    /// <paramref name="masks"/> (the left padding), the last at <c>width - 48</c> (overlapping the one
-    /// before it unless 48 divides the width) ANDs its loads at columns 32, 33 and 34 with the masks at
-    /// <c>masks + 16 .. + 48</c> (the right padding), and the blocks between run as they are, right to
-    /// left when <paramref name="backwards"/>; the last block always comes last, after any inner block
-    /// that read past the row's end.
+    /// <paramref name="quads"/> times four whole output rows of <paramref name="width"/> (at least 96)
+    /// columns, overwritten, as 48-column blocks and at most one two-vector block: the first block at
+    /// column 0 ANDs its loads at column 0 with the mask at <paramref name="masks"/> (the left
+    /// padding); the row ends in a block of two vectors at <c>width - 32</c> when 1 to 32 columns are
+    /// left after the 48-column blocks (<see cref="HasTwoVectorTail"/>), otherwise in a 48-column block
+    /// at <c>width - 48</c> (overlapping the one before it unless 48 divides the width), and that last
+    /// block ANDs its loads at columns <c>width - 16</c>, <c>- 15</c> and <c>- 14</c> with the masks at
+    /// <c>masks + 16 .. + 48</c> (the right padding). The blocks between run as they are, right to left
+    /// when <paramref name="backwards"/>; the last block always comes last, after any inner block that
+    /// read past the row's end. Each quad's input rows are the previous quad's plus
+    /// <paramref name="quadSourceStep"/> floats (for quads after the first), its output rows four
+    /// destination rows further down.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Quad3x3Row512(float** rows, float* w, float* d0, nint dstStride, nint width, Vector512<float> biasVector, bool backwards, float* masks) =>
-        Quad3x3Blocks512<WholeRow>(rows, 0, w, d0, dstStride, (width + 47) / 48, biasVector, false, backwards, width, masks);
+    private static unsafe void Quad3x3Row512(float** rows, float* w, float* d0, nint dstStride, nint width, Vector512<float> biasVector, bool backwards, float* masks, nint quads = 1, nint quadSourceStep = 0) =>
+        Quad3x3Blocks512<WholeRow>(rows, 0, w, d0, dstStride, HasTwoVectorTail(width) ? width / 48 : (width + 47) / 48, biasVector, false, backwards, width, masks, quads, quadSourceStep);
+
+    /// <summary>Whether a whole row of <paramref name="width"/> outputs ends in a two-vector block (<see cref="Quad3x3Row512"/>): 1 to 32 columns are left after its 48-column blocks.</summary>
+    private static bool HasTwoVectorTail(nint width) => (nuint)((width % 48) - 1) < 32;
 
     /// <summary>Whether <see cref="Quad3x3Blocks512{TRow}"/> runs a whole padded row, masking its end blocks.</summary>
     internal interface IRowMode
@@ -118,13 +135,12 @@ public static partial class Convolution
 
     /// <summary>The loop of <see cref="Quad3x3Blocks512(float**, nint, float*, float*, nint, nint, Vector512{float}, bool, bool)"/> and, in whole-row mode, of <see cref="Quad3x3Row512"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static unsafe void Quad3x3Blocks512<TRow>(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards, nint width, float* masks)
+    private static unsafe void Quad3x3Blocks512<TRow>(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards, nint width, float* masks, nint quads, nint quadSourceStep)
         where TRow : IRowMode
     {
         Vector512<float> w00 = Vector512.Create(w[0]), w01 = Vector512.Create(w[1]), w02 = Vector512.Create(w[2]);
         Vector512<float> w10 = Vector512.Create(w[3]), w11 = Vector512.Create(w[4]), w12 = Vector512.Create(w[5]);
         Vector512<float> w20 = Vector512.Create(w[6]), w21 = Vector512.Create(w[7]), w22 = Vector512.Create(w[8]);
-        float* d1 = d0 + dstStride, d2 = d0 + (2 * dstStride), d3 = d0 + (3 * dstStride);
         Vector512<float> left = default, right32 = default, right33 = default, right34 = default;
         if (TRow.Whole)
         {
@@ -134,187 +150,292 @@ public static partial class Convolution
             right34 = Vector512.Load(masks + 48);
         }
 
-        for (nint b = 0; b < blocks; b++)
+        float* q0 = rows[0] + origin, q1 = rows[1] + origin, q2 = rows[2] + origin, q3 = rows[3] + origin, q4 = rows[4] + origin, q5 = rows[5] + origin;
+        bool tail = TRow.Whole && HasTwoVectorTail(width);
+        nint innerEnd = tail ? blocks : blocks - 1;
+        for (nint quad = 0; quad < quads; quad++)
         {
-            nint x;
-            bool first = false, last = false;
-            if (TRow.Whole)
+            float* d1 = d0 + dstStride, d2 = d0 + (2 * dstStride), d3 = d0 + (3 * dstStride);
+            for (nint b = 0; b < blocks; b++)
             {
-                first = b == 0;
-                last = b == blocks - 1;
-                x = first ? 0 : last ? width - 48 : 48 * (backwards ? blocks - 1 - b : b);
+                nint x;
+                bool first = false, last = false;
+                if (TRow.Whole)
+                {
+                    first = b == 0;
+                    last = !tail && b == blocks - 1;
+                    x = first ? 0 : last ? width - 48 : 48 * (backwards ? innerEnd - b : b);
+                }
+                else
+                {
+                    x = (backwards ? blocks - 1 - b : b) * 48;
+                }
+
+                Vector512<float> a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
+                if (accumulate)
+                {
+                    a00 = Vector512.Load(d0 + x);
+                    a01 = Vector512.Load(d0 + x + 16);
+                    a02 = Vector512.Load(d0 + x + 32);
+                    a10 = Vector512.Load(d1 + x);
+                    a11 = Vector512.Load(d1 + x + 16);
+                    a12 = Vector512.Load(d1 + x + 32);
+                    a20 = Vector512.Load(d2 + x);
+                    a21 = Vector512.Load(d2 + x + 16);
+                    a22 = Vector512.Load(d2 + x + 32);
+                    a30 = Vector512.Load(d3 + x);
+                    a31 = Vector512.Load(d3 + x + 16);
+                    a32 = Vector512.Load(d3 + x + 32);
+                }
+                else
+                {
+                    a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = biasVector;
+                }
+
+                float* p;
+                Vector512<float> x0, x1, x2, t0, t1, t2;
+
+                // Input row 0 feeds output row 0.
+                p = q0 + x;
+                x0 = Masked<TRow>(Vector512.Load(p), first, left);
+                x1 = Vector512.Load(p + 16);
+                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+                t0 = x0;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                a00 = Taps(a00, t0, t1, t2, w00, w01, w02);
+                t0 = x1;
+                t1 = Shifted(x1, x2, 1);
+                t2 = Shifted(x1, x2, 2);
+                a01 = Taps(a01, t0, t1, t2, w00, w01, w02);
+                t0 = x2;
+                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+                a02 = Taps(a02, t0, t1, t2, w00, w01, w02);
+
+                // Input row 1 feeds output rows 1, 0.
+                p = q1 + x;
+                x0 = Masked<TRow>(Vector512.Load(p), first, left);
+                x1 = Vector512.Load(p + 16);
+                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+                t0 = x0;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                a10 = Taps(a10, t0, t1, t2, w00, w01, w02);
+                a00 = Taps(a00, t0, t1, t2, w10, w11, w12);
+                t0 = x1;
+                t1 = Shifted(x1, x2, 1);
+                t2 = Shifted(x1, x2, 2);
+                a11 = Taps(a11, t0, t1, t2, w00, w01, w02);
+                a01 = Taps(a01, t0, t1, t2, w10, w11, w12);
+                t0 = x2;
+                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+                a12 = Taps(a12, t0, t1, t2, w00, w01, w02);
+                a02 = Taps(a02, t0, t1, t2, w10, w11, w12);
+
+                // Input row 2 feeds output rows 2, 1, 0.
+                p = q2 + x;
+                x0 = Masked<TRow>(Vector512.Load(p), first, left);
+                x1 = Vector512.Load(p + 16);
+                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+                t0 = x0;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                a20 = Taps(a20, t0, t1, t2, w00, w01, w02);
+                a10 = Taps(a10, t0, t1, t2, w10, w11, w12);
+                a00 = Taps(a00, t0, t1, t2, w20, w21, w22);
+                t0 = x1;
+                t1 = Shifted(x1, x2, 1);
+                t2 = Shifted(x1, x2, 2);
+                a21 = Taps(a21, t0, t1, t2, w00, w01, w02);
+                a11 = Taps(a11, t0, t1, t2, w10, w11, w12);
+                a01 = Taps(a01, t0, t1, t2, w20, w21, w22);
+                t0 = x2;
+                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+                a22 = Taps(a22, t0, t1, t2, w00, w01, w02);
+                a12 = Taps(a12, t0, t1, t2, w10, w11, w12);
+                a02 = Taps(a02, t0, t1, t2, w20, w21, w22);
+
+                // Input row 3 feeds output rows 3, 2, 1.
+                p = q3 + x;
+                x0 = Masked<TRow>(Vector512.Load(p), first, left);
+                x1 = Vector512.Load(p + 16);
+                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+                t0 = x0;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                a30 = Taps(a30, t0, t1, t2, w00, w01, w02);
+                a20 = Taps(a20, t0, t1, t2, w10, w11, w12);
+                a10 = Taps(a10, t0, t1, t2, w20, w21, w22);
+                t0 = x1;
+                t1 = Shifted(x1, x2, 1);
+                t2 = Shifted(x1, x2, 2);
+                a31 = Taps(a31, t0, t1, t2, w00, w01, w02);
+                a21 = Taps(a21, t0, t1, t2, w10, w11, w12);
+                a11 = Taps(a11, t0, t1, t2, w20, w21, w22);
+                t0 = x2;
+                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+                a32 = Taps(a32, t0, t1, t2, w00, w01, w02);
+                a22 = Taps(a22, t0, t1, t2, w10, w11, w12);
+                a12 = Taps(a12, t0, t1, t2, w20, w21, w22);
+
+                // Input row 4 feeds output rows 3, 2.
+                p = q4 + x;
+                x0 = Masked<TRow>(Vector512.Load(p), first, left);
+                x1 = Vector512.Load(p + 16);
+                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+                t0 = x0;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                a30 = Taps(a30, t0, t1, t2, w10, w11, w12);
+                a20 = Taps(a20, t0, t1, t2, w20, w21, w22);
+                t0 = x1;
+                t1 = Shifted(x1, x2, 1);
+                t2 = Shifted(x1, x2, 2);
+                a31 = Taps(a31, t0, t1, t2, w10, w11, w12);
+                a21 = Taps(a21, t0, t1, t2, w20, w21, w22);
+                t0 = x2;
+                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+                a32 = Taps(a32, t0, t1, t2, w10, w11, w12);
+                a22 = Taps(a22, t0, t1, t2, w20, w21, w22);
+
+                // Input row 5 feeds output row 3.
+                p = q5 + x;
+                x0 = Masked<TRow>(Vector512.Load(p), first, left);
+                x1 = Vector512.Load(p + 16);
+                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+                t0 = x0;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                a30 = Taps(a30, t0, t1, t2, w20, w21, w22);
+                t0 = x1;
+                t1 = Shifted(x1, x2, 1);
+                t2 = Shifted(x1, x2, 2);
+                a31 = Taps(a31, t0, t1, t2, w20, w21, w22);
+                t0 = x2;
+                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+                a32 = Taps(a32, t0, t1, t2, w20, w21, w22);
+
+                a00.Store(d0 + x);
+                a01.Store(d0 + x + 16);
+                a02.Store(d0 + x + 32);
+                a10.Store(d1 + x);
+                a11.Store(d1 + x + 16);
+                a12.Store(d1 + x + 32);
+                a20.Store(d2 + x);
+                a21.Store(d2 + x + 16);
+                a22.Store(d2 + x + 32);
+                a30.Store(d3 + x);
+                a31.Store(d3 + x + 16);
+                a32.Store(d3 + x + 32);
             }
-            else
+
+            if (tail)
             {
-                x = (backwards ? blocks - 1 - b : b) * 48;
+                // The last 32 columns as a block of two vectors, after every 48-column block (the one before
+                // may have read the right padding). Its second vector and the two taps right of it reach
+                // the padding: the masks at columns width - 16, - 15 and - 14 are those of a last 48-column block.
+                nint x = width - 32;
+                Vector512<float> a00 = biasVector, a01 = biasVector, a10 = biasVector, a11 = biasVector, a20 = biasVector, a21 = biasVector, a30 = biasVector, a31 = biasVector;
+                float* p;
+                Vector512<float> x0, x1, t1, t2, u1, u2;
+
+                p = q0 + x;
+                x0 = Vector512.Load(p);
+                x1 = Vector512.Load(p + 16) & right32;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                u1 = Vector512.Load(p + 17) & right33;
+                u2 = Vector512.Load(p + 18) & right34;
+                a00 = Taps(a00, x0, t1, t2, w00, w01, w02);
+                a01 = Taps(a01, x1, u1, u2, w00, w01, w02);
+
+                p = q1 + x;
+                x0 = Vector512.Load(p);
+                x1 = Vector512.Load(p + 16) & right32;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                u1 = Vector512.Load(p + 17) & right33;
+                u2 = Vector512.Load(p + 18) & right34;
+                a10 = Taps(a10, x0, t1, t2, w00, w01, w02);
+                a00 = Taps(a00, x0, t1, t2, w10, w11, w12);
+                a11 = Taps(a11, x1, u1, u2, w00, w01, w02);
+                a01 = Taps(a01, x1, u1, u2, w10, w11, w12);
+
+                p = q2 + x;
+                x0 = Vector512.Load(p);
+                x1 = Vector512.Load(p + 16) & right32;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                u1 = Vector512.Load(p + 17) & right33;
+                u2 = Vector512.Load(p + 18) & right34;
+                a20 = Taps(a20, x0, t1, t2, w00, w01, w02);
+                a10 = Taps(a10, x0, t1, t2, w10, w11, w12);
+                a00 = Taps(a00, x0, t1, t2, w20, w21, w22);
+                a21 = Taps(a21, x1, u1, u2, w00, w01, w02);
+                a11 = Taps(a11, x1, u1, u2, w10, w11, w12);
+                a01 = Taps(a01, x1, u1, u2, w20, w21, w22);
+
+                p = q3 + x;
+                x0 = Vector512.Load(p);
+                x1 = Vector512.Load(p + 16) & right32;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                u1 = Vector512.Load(p + 17) & right33;
+                u2 = Vector512.Load(p + 18) & right34;
+                a30 = Taps(a30, x0, t1, t2, w00, w01, w02);
+                a20 = Taps(a20, x0, t1, t2, w10, w11, w12);
+                a10 = Taps(a10, x0, t1, t2, w20, w21, w22);
+                a31 = Taps(a31, x1, u1, u2, w00, w01, w02);
+                a21 = Taps(a21, x1, u1, u2, w10, w11, w12);
+                a11 = Taps(a11, x1, u1, u2, w20, w21, w22);
+
+                p = q4 + x;
+                x0 = Vector512.Load(p);
+                x1 = Vector512.Load(p + 16) & right32;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                u1 = Vector512.Load(p + 17) & right33;
+                u2 = Vector512.Load(p + 18) & right34;
+                a30 = Taps(a30, x0, t1, t2, w10, w11, w12);
+                a20 = Taps(a20, x0, t1, t2, w20, w21, w22);
+                a31 = Taps(a31, x1, u1, u2, w10, w11, w12);
+                a21 = Taps(a21, x1, u1, u2, w20, w21, w22);
+
+                p = q5 + x;
+                x0 = Vector512.Load(p);
+                x1 = Vector512.Load(p + 16) & right32;
+                t1 = Shifted(x0, x1, 1);
+                t2 = Shifted(x0, x1, 2);
+                u1 = Vector512.Load(p + 17) & right33;
+                u2 = Vector512.Load(p + 18) & right34;
+                a30 = Taps(a30, x0, t1, t2, w20, w21, w22);
+                a31 = Taps(a31, x1, u1, u2, w20, w21, w22);
+
+                a00.Store(d0 + x);
+                a01.Store(d0 + x + 16);
+                a10.Store(d1 + x);
+                a11.Store(d1 + x + 16);
+                a20.Store(d2 + x);
+                a21.Store(d2 + x + 16);
+                a30.Store(d3 + x);
+                a31.Store(d3 + x + 16);
             }
 
-            Vector512<float> a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
-            if (accumulate)
-            {
-                a00 = Vector512.Load(d0 + x);
-                a01 = Vector512.Load(d0 + x + 16);
-                a02 = Vector512.Load(d0 + x + 32);
-                a10 = Vector512.Load(d1 + x);
-                a11 = Vector512.Load(d1 + x + 16);
-                a12 = Vector512.Load(d1 + x + 32);
-                a20 = Vector512.Load(d2 + x);
-                a21 = Vector512.Load(d2 + x + 16);
-                a22 = Vector512.Load(d2 + x + 32);
-                a30 = Vector512.Load(d3 + x);
-                a31 = Vector512.Load(d3 + x + 16);
-                a32 = Vector512.Load(d3 + x + 32);
-            }
-            else
-            {
-                a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = biasVector;
-            }
-
-            nint o = origin + x;
-            float* p;
-            Vector512<float> x0, x1, x2, t0, t1, t2;
-
-            // Input row 0 feeds output row 0.
-            p = rows[0] + o;
-            x0 = Masked<TRow>(Vector512.Load(p), first, left);
-            x1 = Vector512.Load(p + 16);
-            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-            t0 = x0;
-            t1 = Shifted(x0, x1, 1);
-            t2 = Shifted(x0, x1, 2);
-            a00 = Taps(a00, t0, t1, t2, w00, w01, w02);
-            t0 = x1;
-            t1 = Shifted(x1, x2, 1);
-            t2 = Shifted(x1, x2, 2);
-            a01 = Taps(a01, t0, t1, t2, w00, w01, w02);
-            t0 = x2;
-            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-            a02 = Taps(a02, t0, t1, t2, w00, w01, w02);
-
-            // Input row 1 feeds output rows 1, 0.
-            p = rows[1] + o;
-            x0 = Masked<TRow>(Vector512.Load(p), first, left);
-            x1 = Vector512.Load(p + 16);
-            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-            t0 = x0;
-            t1 = Shifted(x0, x1, 1);
-            t2 = Shifted(x0, x1, 2);
-            a10 = Taps(a10, t0, t1, t2, w00, w01, w02);
-            a00 = Taps(a00, t0, t1, t2, w10, w11, w12);
-            t0 = x1;
-            t1 = Shifted(x1, x2, 1);
-            t2 = Shifted(x1, x2, 2);
-            a11 = Taps(a11, t0, t1, t2, w00, w01, w02);
-            a01 = Taps(a01, t0, t1, t2, w10, w11, w12);
-            t0 = x2;
-            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-            a12 = Taps(a12, t0, t1, t2, w00, w01, w02);
-            a02 = Taps(a02, t0, t1, t2, w10, w11, w12);
-
-            // Input row 2 feeds output rows 2, 1, 0.
-            p = rows[2] + o;
-            x0 = Masked<TRow>(Vector512.Load(p), first, left);
-            x1 = Vector512.Load(p + 16);
-            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-            t0 = x0;
-            t1 = Shifted(x0, x1, 1);
-            t2 = Shifted(x0, x1, 2);
-            a20 = Taps(a20, t0, t1, t2, w00, w01, w02);
-            a10 = Taps(a10, t0, t1, t2, w10, w11, w12);
-            a00 = Taps(a00, t0, t1, t2, w20, w21, w22);
-            t0 = x1;
-            t1 = Shifted(x1, x2, 1);
-            t2 = Shifted(x1, x2, 2);
-            a21 = Taps(a21, t0, t1, t2, w00, w01, w02);
-            a11 = Taps(a11, t0, t1, t2, w10, w11, w12);
-            a01 = Taps(a01, t0, t1, t2, w20, w21, w22);
-            t0 = x2;
-            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-            a22 = Taps(a22, t0, t1, t2, w00, w01, w02);
-            a12 = Taps(a12, t0, t1, t2, w10, w11, w12);
-            a02 = Taps(a02, t0, t1, t2, w20, w21, w22);
-
-            // Input row 3 feeds output rows 3, 2, 1.
-            p = rows[3] + o;
-            x0 = Masked<TRow>(Vector512.Load(p), first, left);
-            x1 = Vector512.Load(p + 16);
-            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-            t0 = x0;
-            t1 = Shifted(x0, x1, 1);
-            t2 = Shifted(x0, x1, 2);
-            a30 = Taps(a30, t0, t1, t2, w00, w01, w02);
-            a20 = Taps(a20, t0, t1, t2, w10, w11, w12);
-            a10 = Taps(a10, t0, t1, t2, w20, w21, w22);
-            t0 = x1;
-            t1 = Shifted(x1, x2, 1);
-            t2 = Shifted(x1, x2, 2);
-            a31 = Taps(a31, t0, t1, t2, w00, w01, w02);
-            a21 = Taps(a21, t0, t1, t2, w10, w11, w12);
-            a11 = Taps(a11, t0, t1, t2, w20, w21, w22);
-            t0 = x2;
-            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-            a32 = Taps(a32, t0, t1, t2, w00, w01, w02);
-            a22 = Taps(a22, t0, t1, t2, w10, w11, w12);
-            a12 = Taps(a12, t0, t1, t2, w20, w21, w22);
-
-            // Input row 4 feeds output rows 3, 2.
-            p = rows[4] + o;
-            x0 = Masked<TRow>(Vector512.Load(p), first, left);
-            x1 = Vector512.Load(p + 16);
-            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-            t0 = x0;
-            t1 = Shifted(x0, x1, 1);
-            t2 = Shifted(x0, x1, 2);
-            a30 = Taps(a30, t0, t1, t2, w10, w11, w12);
-            a20 = Taps(a20, t0, t1, t2, w20, w21, w22);
-            t0 = x1;
-            t1 = Shifted(x1, x2, 1);
-            t2 = Shifted(x1, x2, 2);
-            a31 = Taps(a31, t0, t1, t2, w10, w11, w12);
-            a21 = Taps(a21, t0, t1, t2, w20, w21, w22);
-            t0 = x2;
-            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-            a32 = Taps(a32, t0, t1, t2, w10, w11, w12);
-            a22 = Taps(a22, t0, t1, t2, w20, w21, w22);
-
-            // Input row 5 feeds output row 3.
-            p = rows[5] + o;
-            x0 = Masked<TRow>(Vector512.Load(p), first, left);
-            x1 = Vector512.Load(p + 16);
-            x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-            t0 = x0;
-            t1 = Shifted(x0, x1, 1);
-            t2 = Shifted(x0, x1, 2);
-            a30 = Taps(a30, t0, t1, t2, w20, w21, w22);
-            t0 = x1;
-            t1 = Shifted(x1, x2, 1);
-            t2 = Shifted(x1, x2, 2);
-            a31 = Taps(a31, t0, t1, t2, w20, w21, w22);
-            t0 = x2;
-            t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-            t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-            a32 = Taps(a32, t0, t1, t2, w20, w21, w22);
-
-            a00.Store(d0 + x);
-            a01.Store(d0 + x + 16);
-            a02.Store(d0 + x + 32);
-            a10.Store(d1 + x);
-            a11.Store(d1 + x + 16);
-            a12.Store(d1 + x + 32);
-            a20.Store(d2 + x);
-            a21.Store(d2 + x + 16);
-            a22.Store(d2 + x + 32);
-            a30.Store(d3 + x);
-            a31.Store(d3 + x + 16);
-            a32.Store(d3 + x + 32);
+            q0 += quadSourceStep;
+            q1 += quadSourceStep;
+            q2 += quadSourceStep;
+            q3 += quadSourceStep;
+            q4 += quadSourceStep;
+            q5 += quadSourceStep;
+            d0 += 4 * dstStride;
         }
     }
-
 
     /// <summary>
     /// Output width from which rows keep the edge vectors instead of the whole-row blocks. In one
