@@ -92,14 +92,36 @@ public static partial class Convolution
         public bool EdgeVectors;
 
         /// <summary>
-        /// Run the four-row kernel's columns right to left: set by the plane loop when the destination
-        /// lies less than 2 KB after the source modulo 4 KB (see <see cref="ConvolveRows4"/>).
+        /// Run the four-row kernel's columns right to left: set by the plane loop (<see cref="RunsBackwards"/>).
         /// </summary>
         public bool Backwards;
 
         /// <summary>Overrides the choice of <see cref="Backwards"/>: 0 decides by address, 1 forces left to right, -1 right to left (tests run both).</summary>
         public int ColumnOrder;
     }
+
+    /// <summary>
+    /// Whether the plane's columns run right to left: only when the destination lies less than
+    /// <see cref="BackwardsWindow"/> bytes after the source modulo 4 KB, where left to right the loads of
+    /// each block fall just past the previous block's stores (4K aliasing), and only for planes of at
+    /// most <see cref="BackwardsPlaneLimit"/> floats.
+    /// </summary>
+    /// <remarks>
+    /// Interleaved stopwatch runs of both orders, 1024x1024 (the destination 40 to 3,056 bytes past the
+    /// source): right to left won below about 370 bytes (3x3 with the output 40 B past: 235 against
+    /// 263 us), tied to about 550 for 5x5, and lost everywhere else by 3 to 10 % (3x3 at 1,008 B: 199
+    /// against 182 us). On planes that do not stay in the cache right to left loses by far at every
+    /// placement (2048x2048 3x3 with the output 40 B past: 1.79 against 1.37 ms; 5x5 5.17 against 4.20;
+    /// 7x7 8.18 against 6.44), at 1448x1448 (8.4 MB) the two tie.
+    /// </remarks>
+    internal static unsafe bool RunsBackwards(float* source, float* destination, long sourceFloats) =>
+        (((nint)destination - (nint)source) & 4095) < BackwardsWindow && sourceFloats <= BackwardsPlaneLimit;
+
+    /// <summary>Bytes after the source (modulo 4 KB) within which a destination makes the columns run right to left (<see cref="RunsBackwards"/>).</summary>
+    internal const int BackwardsWindow = 384;
+
+    /// <summary>Floats of input plane (6 MB) above which the columns always run left to right (<see cref="RunsBackwards"/>).</summary>
+    internal const long BackwardsPlaneLimit = 3 << 19;
 
     /// <summary>Floats of scratch <see cref="ConvolvePlane"/> needs for this geometry at any width (ring or strips, zero row, tables).</summary>
     internal static long PlaneScratchLength(in ConvGeometry g)
@@ -213,7 +235,7 @@ public static partial class Convolution
         int kh = g.KernelHeight, kw = g.KernelWidth, ringRows = RingRows(g), ow = g.OutputWidth;
         var strips = new PlaneStrips(g, TOps.Count, args.SourceColumnStride);
         var plane = args;
-        plane.Backwards = args.ColumnOrder == 0 ? (((nint)args.Destination - (nint)args.Source) & 4095) < 2048 : args.ColumnOrder < 0;
+        plane.Backwards = args.ColumnOrder == 0 ? RunsBackwards(args.Source, args.Destination, (long)g.InputHeight * args.SourceRowStride) : args.ColumnOrder < 0;
         ConvolvePlane<TOps, TVec, TKw>(g, plane, scratch, strips, kh, kw, ringRows, ow);
     }
 

@@ -36,8 +36,8 @@ namespace Interpretability;
 /// rows were measured too and gained nothing at 1024 wide.
 /// </para>
 /// <para>
-/// Overwriting a zero-padded plane, a row of 96 to 511 outputs (<see cref="WholeRowWidthLimit"/>) is
-/// nothing but these blocks (<see cref="Quad3x3Row512"/>): the first block ANDs its loads at column 0 with a lane mask (the
+/// Overwriting a zero-padded plane, a row of 96 or more outputs is nothing but these blocks
+/// (<see cref="Quad3x3Row512"/>): the first block ANDs its loads at column 0 with a lane mask (the
 /// left padding); when 1 to 32 columns are left after the 48-column blocks, a block of two vectors
 /// at <c>width - 32</c> ends the row, otherwise a last 48-column block at <c>width - 48</c>; either ANDs
 /// its three loads that reach the right padding. Runs of quads whose input rows all lie inside the
@@ -438,26 +438,22 @@ public static partial class Convolution
     }
 
     /// <summary>
-    /// Output width from which rows keep the edge vectors instead of the whole-row blocks. In one
-    /// BenchmarkDotNet run of both (WholeRowBench, two runs), whole rows took 10.43 against 11.22 us
-    /// (and 10.73 against 11.47) at 224 wide, 18.31 against 19.17 (18.44 against 19.87) at 300, but
-    /// 60.60 against 56.92 us at 512 and 263.6 against 242.8 (258.2 against 254.4) at 1024: the ends'
-    /// share of a row falls with its width, and at these power-of-two widths the time then depends on
-    /// where the arrays sit (interleaved stopwatch runs at 1024 put whole rows 2 % ahead with the input
-    /// at 8 bytes past 64 and 9 % behind at 48).
-    /// </summary>
-    internal const int WholeRowWidthLimit = 512;
-
-    /// <summary>
     /// The masks of <see cref="Quad3x3Row512"/> (four vectors): lanes of the first block's load at
     /// padded column 0, and of the last block's loads at columns <c>OutputWidth - 16</c>, <c>- 15</c>
     /// and <c>- 14</c>, on when the padded column is an input column. Returns whether the whole-row
-    /// blocks apply: rows of 96 to <see cref="WholeRowWidthLimit"/> - 1 outputs and at most 16
-    /// padding columns on each side, so that no other load of the two end blocks reaches the padding.
+    /// blocks apply: rows of at least 96 outputs and at most 16 padding columns on each side, so that
+    /// no other load of the two end blocks reaches the padding.
     /// </summary>
+    /// <remarks>
+    /// Rows of 512 and 1024 used to keep the edge vectors: before the two-vector tail, the quad loop
+    /// and the narrower right-to-left rule (<see cref="RunsBackwards"/>), WholeRowBench measured whole
+    /// rows 6 % slower at 512 and 2 to 9 % slower at 1024, depending on where the arrays sat. With the
+    /// tail alone it measured 55.6 against 54.3 us at 512 and 237.8 against 250.6 at 1024; 2000x2000
+    /// took 0.97 against 1.05 ms in an interleaved stopwatch run (fastest of 12, output 1 KB off).
+    /// </remarks>
     internal static unsafe bool FillQuad3x3RowMasks(in ConvGeometry g, float* masks)
     {
-        if (g.OutputWidth < 96 || g.OutputWidth >= WholeRowWidthLimit || g.PadLeft > 16 || g.PadRight > 16 || g.KernelWidth != 3 || g.DilationX != 1 || g.StrideX != 1)
+        if (g.OutputWidth < 96 || g.PadLeft > 16 || g.PadRight > 16 || g.KernelWidth != 3 || g.DilationX != 1 || g.StrideX != 1)
         {
             return false;
         }
