@@ -80,6 +80,23 @@ public static partial class Convolution
         Avx512F.AlignRight32(next.AsUInt32(), x.AsUInt32(), lanes).AsSingle();
 
     /// <summary>
+    /// One input row of the two-vector tail block at <paramref name="p"/>: the vector there and its
+    /// taps one and two columns over (<paramref name="x0"/>, <paramref name="t1"/>, <paramref name="t2"/>),
+    /// and the vector 16 columns over with its two taps (<paramref name="x1"/>, <paramref name="u1"/>,
+    /// <paramref name="u2"/>), the last three ANDed with the right padding's masks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void TailRow(float* p, Vector512<float> mask16, Vector512<float> mask17, Vector512<float> mask18, out Vector512<float> x0, out Vector512<float> t1, out Vector512<float> t2, out Vector512<float> x1, out Vector512<float> u1, out Vector512<float> u2)
+    {
+        x0 = Vector512.Load(p);
+        x1 = Vector512.Load(p + 16) & mask16;
+        t1 = Shifted(x0, x1, 1);
+        t2 = Shifted(x0, x1, 2);
+        u1 = Vector512.Load(p + 17) & mask17;
+        u2 = Vector512.Load(p + 18) & mask18;
+    }
+
+    /// <summary>
     /// <paramref name="blocks"/> blocks of four output rows (<c>d0 + i * dstStride</c>) by 48 columns,
     /// block <c>b</c> at columns <c>48 * b</c> (right to left when <paramref name="backwards"/>), from
     /// input rows <c>rows[0 .. 5] + origin</c> (the first kernel column's offset) and the row-major 3x3
@@ -342,38 +359,19 @@ public static partial class Convolution
                 // the padding: the masks at columns width - 16, - 15 and - 14 are those of a last 48-column block.
                 nint x = width - 32;
                 Vector512<float> a00 = biasVector, a01 = biasVector, a10 = biasVector, a11 = biasVector, a20 = biasVector, a21 = biasVector, a30 = biasVector, a31 = biasVector;
-                float* p;
                 Vector512<float> x0, x1, t1, t2, u1, u2;
 
-                p = q0 + x;
-                x0 = Vector512.Load(p);
-                x1 = Vector512.Load(p + 16) & right32;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                u1 = Vector512.Load(p + 17) & right33;
-                u2 = Vector512.Load(p + 18) & right34;
+                TailRow(q0 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
                 a00 = Taps(a00, x0, t1, t2, w00, w01, w02);
                 a01 = Taps(a01, x1, u1, u2, w00, w01, w02);
 
-                p = q1 + x;
-                x0 = Vector512.Load(p);
-                x1 = Vector512.Load(p + 16) & right32;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                u1 = Vector512.Load(p + 17) & right33;
-                u2 = Vector512.Load(p + 18) & right34;
+                TailRow(q1 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
                 a10 = Taps(a10, x0, t1, t2, w00, w01, w02);
                 a00 = Taps(a00, x0, t1, t2, w10, w11, w12);
                 a11 = Taps(a11, x1, u1, u2, w00, w01, w02);
                 a01 = Taps(a01, x1, u1, u2, w10, w11, w12);
 
-                p = q2 + x;
-                x0 = Vector512.Load(p);
-                x1 = Vector512.Load(p + 16) & right32;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                u1 = Vector512.Load(p + 17) & right33;
-                u2 = Vector512.Load(p + 18) & right34;
+                TailRow(q2 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
                 a20 = Taps(a20, x0, t1, t2, w00, w01, w02);
                 a10 = Taps(a10, x0, t1, t2, w10, w11, w12);
                 a00 = Taps(a00, x0, t1, t2, w20, w21, w22);
@@ -381,13 +379,7 @@ public static partial class Convolution
                 a11 = Taps(a11, x1, u1, u2, w10, w11, w12);
                 a01 = Taps(a01, x1, u1, u2, w20, w21, w22);
 
-                p = q3 + x;
-                x0 = Vector512.Load(p);
-                x1 = Vector512.Load(p + 16) & right32;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                u1 = Vector512.Load(p + 17) & right33;
-                u2 = Vector512.Load(p + 18) & right34;
+                TailRow(q3 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
                 a30 = Taps(a30, x0, t1, t2, w00, w01, w02);
                 a20 = Taps(a20, x0, t1, t2, w10, w11, w12);
                 a10 = Taps(a10, x0, t1, t2, w20, w21, w22);
@@ -395,25 +387,13 @@ public static partial class Convolution
                 a21 = Taps(a21, x1, u1, u2, w10, w11, w12);
                 a11 = Taps(a11, x1, u1, u2, w20, w21, w22);
 
-                p = q4 + x;
-                x0 = Vector512.Load(p);
-                x1 = Vector512.Load(p + 16) & right32;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                u1 = Vector512.Load(p + 17) & right33;
-                u2 = Vector512.Load(p + 18) & right34;
+                TailRow(q4 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
                 a30 = Taps(a30, x0, t1, t2, w10, w11, w12);
                 a20 = Taps(a20, x0, t1, t2, w20, w21, w22);
                 a31 = Taps(a31, x1, u1, u2, w10, w11, w12);
                 a21 = Taps(a21, x1, u1, u2, w20, w21, w22);
 
-                p = q5 + x;
-                x0 = Vector512.Load(p);
-                x1 = Vector512.Load(p + 16) & right32;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                u1 = Vector512.Load(p + 17) & right33;
-                u2 = Vector512.Load(p + 18) & right34;
+                TailRow(q5 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
                 a30 = Taps(a30, x0, t1, t2, w20, w21, w22);
                 a31 = Taps(a31, x1, u1, u2, w20, w21, w22);
 
