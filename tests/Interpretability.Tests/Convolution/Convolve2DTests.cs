@@ -189,7 +189,7 @@ public class Convolve2DTests
 
         var random = new Random(11);
         var optionsList = new[] { ConvolutionOptions.WithPadding(1), ConvolutionOptions.Default, new ConvolutionOptions { Pads = (0, 2, 1, 0) }, new ConvolutionOptions { Pads = (1, 0, 0, 2) }, new ConvolutionOptions { Pads = (1, 3, 0, 2) }, new ConvolutionOptions { Pads = (0, 1, 2, 16) } };
-        foreach (int ow in new[] { 16, 47, 48, 49, 63, 64, 65, 95, 96, 97, 111, 127, 128, 129, 143, 144, 145, 176, 200, 224, 257, 300, 416, 511, 512 })
+        foreach (int ow in new[] { 16, 47, 48, 49, 63, 64, 65, 95, 96, 97, 111, 127, 128, 129, 143, 144, 145, 176, 200, 224, 256, 257, 300, 416, 511, 512 })
         {
             foreach (var options in optionsList)
             {
