@@ -57,6 +57,16 @@ namespace Interpretability;
 /// 204, 203, 195). Computing only the second vector of the tail when at most 16 columns are left:
 /// 256x256 12.6 against 13.4 us (output 8 B past) and 11.8 against 12.3 (2 KB off); 1024 even.
 /// </para>
+/// <para>
+/// The first block, the inner blocks and the last block are three inlined copies of one block
+/// (<see cref="Quad3x3Block512{TRow}"/>) with constant mask flags, so the inner blocks carry no
+/// masks and no branches; before, one loop body chose the masks per load at run time. Stopwatch,
+/// two builds run alternately (fastest of 12), 1024x1024 with the arrays where two new float arrays
+/// land (input 200 B past a page, output 256 B past): 194-198 against 197-202 us; output 2 KB off:
+/// 173-175 against 177-178; 224x224 even. The method sits near the JIT's inlining budget: one more
+/// inlined block or store helper in it and the JIT stops inlining (even Vector512.Store) and spills
+/// the weights, 10-20 % slower, so check the disassembly (no stack accesses in the loop) after any change.
+/// </para>
 /// </remarks>
 public static partial class Convolution
 {
@@ -176,268 +186,34 @@ public static partial class Convolution
         for (nint quad = 0; quad < quads; quad++)
         {
             float* d1 = d0 + dstStride, d2 = d0 + (2 * dstStride), d3 = d0 + (3 * dstStride);
-            for (nint b = 0; b < blocks; b++)
+            if (TRow.Whole)
             {
-                nint x;
-                bool first = false, last = false;
-                if (TRow.Whole)
+                // The first block (left padding), the blocks inside the row without masks, then the last
+                // block or the tail (right padding), after any inner block that read past the row's end.
+                Quad3x3Block512<TRow>(q0, q1, q2, q3, q4, q5, d0, dstStride, 0, true, false, accumulate, biasVector, w00, w01, w02, w10, w11, w12, w20, w21, w22, left, right32, right33, right34);
+                for (nint b = 1; b < innerEnd; b++)
                 {
-                    first = b == 0;
-                    last = !tail && b == blocks - 1;
-                    x = first ? 0 : last ? width - 48 : 48 * (backwards ? innerEnd - b : b);
-                }
-                else
-                {
-                    x = (backwards ? blocks - 1 - b : b) * 48;
+                    Quad3x3Block512<TRow>(q0, q1, q2, q3, q4, q5, d0, dstStride, 48 * (backwards ? innerEnd - b : b), false, false, accumulate, biasVector, w00, w01, w02, w10, w11, w12, w20, w21, w22, left, right32, right33, right34);
                 }
 
-                Vector512<float> a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
-                if (accumulate)
+                if (!tail)
                 {
-                    a00 = Vector512.Load(d0 + x);
-                    a01 = Vector512.Load(d0 + x + 16);
-                    a02 = Vector512.Load(d0 + x + 32);
-                    a10 = Vector512.Load(d1 + x);
-                    a11 = Vector512.Load(d1 + x + 16);
-                    a12 = Vector512.Load(d1 + x + 32);
-                    a20 = Vector512.Load(d2 + x);
-                    a21 = Vector512.Load(d2 + x + 16);
-                    a22 = Vector512.Load(d2 + x + 32);
-                    a30 = Vector512.Load(d3 + x);
-                    a31 = Vector512.Load(d3 + x + 16);
-                    a32 = Vector512.Load(d3 + x + 32);
+                    Quad3x3Block512<TRow>(q0, q1, q2, q3, q4, q5, d0, dstStride, width - 48, false, true, accumulate, biasVector, w00, w01, w02, w10, w11, w12, w20, w21, w22, left, right32, right33, right34);
                 }
-                else
+            }
+            else
+            {
+                for (nint b = 0; b < blocks; b++)
                 {
-                    a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = biasVector;
+                    Quad3x3Block512<TRow>(q0, q1, q2, q3, q4, q5, d0, dstStride, (backwards ? blocks - 1 - b : b) * 48, false, false, accumulate, biasVector, w00, w01, w02, w10, w11, w12, w20, w21, w22, left, right32, right33, right34);
                 }
-
-                float* p;
-                Vector512<float> x0, x1, x2, t0, t1, t2;
-
-                // Input row 0 feeds output row 0.
-                p = q0 + x;
-                x0 = Masked<TRow>(Vector512.Load(p), first, left);
-                x1 = Vector512.Load(p + 16);
-                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-                t0 = x0;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                a00 = Taps(a00, t0, t1, t2, w00, w01, w02);
-                t0 = x1;
-                t1 = Shifted(x1, x2, 1);
-                t2 = Shifted(x1, x2, 2);
-                a01 = Taps(a01, t0, t1, t2, w00, w01, w02);
-                t0 = x2;
-                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-                a02 = Taps(a02, t0, t1, t2, w00, w01, w02);
-
-                // Input row 1 feeds output rows 1, 0.
-                p = q1 + x;
-                x0 = Masked<TRow>(Vector512.Load(p), first, left);
-                x1 = Vector512.Load(p + 16);
-                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-                t0 = x0;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                a10 = Taps(a10, t0, t1, t2, w00, w01, w02);
-                a00 = Taps(a00, t0, t1, t2, w10, w11, w12);
-                t0 = x1;
-                t1 = Shifted(x1, x2, 1);
-                t2 = Shifted(x1, x2, 2);
-                a11 = Taps(a11, t0, t1, t2, w00, w01, w02);
-                a01 = Taps(a01, t0, t1, t2, w10, w11, w12);
-                t0 = x2;
-                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-                a12 = Taps(a12, t0, t1, t2, w00, w01, w02);
-                a02 = Taps(a02, t0, t1, t2, w10, w11, w12);
-
-                // Input row 2 feeds output rows 2, 1, 0.
-                p = q2 + x;
-                x0 = Masked<TRow>(Vector512.Load(p), first, left);
-                x1 = Vector512.Load(p + 16);
-                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-                t0 = x0;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                a20 = Taps(a20, t0, t1, t2, w00, w01, w02);
-                a10 = Taps(a10, t0, t1, t2, w10, w11, w12);
-                a00 = Taps(a00, t0, t1, t2, w20, w21, w22);
-                t0 = x1;
-                t1 = Shifted(x1, x2, 1);
-                t2 = Shifted(x1, x2, 2);
-                a21 = Taps(a21, t0, t1, t2, w00, w01, w02);
-                a11 = Taps(a11, t0, t1, t2, w10, w11, w12);
-                a01 = Taps(a01, t0, t1, t2, w20, w21, w22);
-                t0 = x2;
-                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-                a22 = Taps(a22, t0, t1, t2, w00, w01, w02);
-                a12 = Taps(a12, t0, t1, t2, w10, w11, w12);
-                a02 = Taps(a02, t0, t1, t2, w20, w21, w22);
-
-                // Input row 3 feeds output rows 3, 2, 1.
-                p = q3 + x;
-                x0 = Masked<TRow>(Vector512.Load(p), first, left);
-                x1 = Vector512.Load(p + 16);
-                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-                t0 = x0;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                a30 = Taps(a30, t0, t1, t2, w00, w01, w02);
-                a20 = Taps(a20, t0, t1, t2, w10, w11, w12);
-                a10 = Taps(a10, t0, t1, t2, w20, w21, w22);
-                t0 = x1;
-                t1 = Shifted(x1, x2, 1);
-                t2 = Shifted(x1, x2, 2);
-                a31 = Taps(a31, t0, t1, t2, w00, w01, w02);
-                a21 = Taps(a21, t0, t1, t2, w10, w11, w12);
-                a11 = Taps(a11, t0, t1, t2, w20, w21, w22);
-                t0 = x2;
-                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-                a32 = Taps(a32, t0, t1, t2, w00, w01, w02);
-                a22 = Taps(a22, t0, t1, t2, w10, w11, w12);
-                a12 = Taps(a12, t0, t1, t2, w20, w21, w22);
-
-                // Input row 4 feeds output rows 3, 2.
-                p = q4 + x;
-                x0 = Masked<TRow>(Vector512.Load(p), first, left);
-                x1 = Vector512.Load(p + 16);
-                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-                t0 = x0;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                a30 = Taps(a30, t0, t1, t2, w10, w11, w12);
-                a20 = Taps(a20, t0, t1, t2, w20, w21, w22);
-                t0 = x1;
-                t1 = Shifted(x1, x2, 1);
-                t2 = Shifted(x1, x2, 2);
-                a31 = Taps(a31, t0, t1, t2, w10, w11, w12);
-                a21 = Taps(a21, t0, t1, t2, w20, w21, w22);
-                t0 = x2;
-                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-                a32 = Taps(a32, t0, t1, t2, w10, w11, w12);
-                a22 = Taps(a22, t0, t1, t2, w20, w21, w22);
-
-                // Input row 5 feeds output row 3.
-                p = q5 + x;
-                x0 = Masked<TRow>(Vector512.Load(p), first, left);
-                x1 = Vector512.Load(p + 16);
-                x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
-                t0 = x0;
-                t1 = Shifted(x0, x1, 1);
-                t2 = Shifted(x0, x1, 2);
-                a30 = Taps(a30, t0, t1, t2, w20, w21, w22);
-                t0 = x1;
-                t1 = Shifted(x1, x2, 1);
-                t2 = Shifted(x1, x2, 2);
-                a31 = Taps(a31, t0, t1, t2, w20, w21, w22);
-                t0 = x2;
-                t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
-                t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
-                a32 = Taps(a32, t0, t1, t2, w20, w21, w22);
-
-                a00.Store(d0 + x);
-                a01.Store(d0 + x + 16);
-                a02.Store(d0 + x + 32);
-                a10.Store(d1 + x);
-                a11.Store(d1 + x + 16);
-                a12.Store(d1 + x + 32);
-                a20.Store(d2 + x);
-                a21.Store(d2 + x + 16);
-                a22.Store(d2 + x + 32);
-                a30.Store(d3 + x);
-                a31.Store(d3 + x + 16);
-                a32.Store(d3 + x + 32);
             }
 
             if (tail)
             {
                 // The last 32 columns as a block of two vectors, after every 48-column block (the one before
-                // may have read the right padding). Its second vector and the two taps right of it reach
-                // the padding: the masks at columns width - 16, - 15 and - 14 are those of a last 48-column block.
-                // When at most 16 columns are left (narrow), the 48-column blocks already cover the first
-                // vector's columns, so only the second vector is computed (its loads and shifts stay).
-                nint x = width - 32;
-                Vector512<float> a00 = biasVector, a01 = biasVector, a10 = biasVector, a11 = biasVector, a20 = biasVector, a21 = biasVector, a30 = biasVector, a31 = biasVector;
-                Vector512<float> x0, x1, t1, t2, u1, u2;
-
-                TailRow(q0 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
-                if (!narrow)
-                {
-                    a00 = Taps(a00, x0, t1, t2, w00, w01, w02);
-                }
-
-                a01 = Taps(a01, x1, u1, u2, w00, w01, w02);
-
-                TailRow(q1 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
-                if (!narrow)
-                {
-                    a10 = Taps(a10, x0, t1, t2, w00, w01, w02);
-                    a00 = Taps(a00, x0, t1, t2, w10, w11, w12);
-                }
-
-                a11 = Taps(a11, x1, u1, u2, w00, w01, w02);
-                a01 = Taps(a01, x1, u1, u2, w10, w11, w12);
-
-                TailRow(q2 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
-                if (!narrow)
-                {
-                    a20 = Taps(a20, x0, t1, t2, w00, w01, w02);
-                    a10 = Taps(a10, x0, t1, t2, w10, w11, w12);
-                    a00 = Taps(a00, x0, t1, t2, w20, w21, w22);
-                }
-
-                a21 = Taps(a21, x1, u1, u2, w00, w01, w02);
-                a11 = Taps(a11, x1, u1, u2, w10, w11, w12);
-                a01 = Taps(a01, x1, u1, u2, w20, w21, w22);
-
-                TailRow(q3 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
-                if (!narrow)
-                {
-                    a30 = Taps(a30, x0, t1, t2, w00, w01, w02);
-                    a20 = Taps(a20, x0, t1, t2, w10, w11, w12);
-                    a10 = Taps(a10, x0, t1, t2, w20, w21, w22);
-                }
-
-                a31 = Taps(a31, x1, u1, u2, w00, w01, w02);
-                a21 = Taps(a21, x1, u1, u2, w10, w11, w12);
-                a11 = Taps(a11, x1, u1, u2, w20, w21, w22);
-
-                TailRow(q4 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
-                if (!narrow)
-                {
-                    a30 = Taps(a30, x0, t1, t2, w10, w11, w12);
-                    a20 = Taps(a20, x0, t1, t2, w20, w21, w22);
-                }
-
-                a31 = Taps(a31, x1, u1, u2, w10, w11, w12);
-                a21 = Taps(a21, x1, u1, u2, w20, w21, w22);
-
-                TailRow(q5 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
-                if (!narrow)
-                {
-                    a30 = Taps(a30, x0, t1, t2, w20, w21, w22);
-                }
-
-                a31 = Taps(a31, x1, u1, u2, w20, w21, w22);
-
-                if (!narrow)
-                {
-                    a00.Store(d0 + x);
-                    a10.Store(d1 + x);
-                    a20.Store(d2 + x);
-                    a30.Store(d3 + x);
-                }
-
-                a01.Store(d0 + x + 16);
-                a11.Store(d1 + x + 16);
-                a21.Store(d2 + x + 16);
-                a31.Store(d3 + x + 16);
+                // may have read the right padding).
+                Quad3x3Tail512<TRow>(q0, q1, q2, q3, q4, q5, d0, dstStride, width, narrow, biasVector, w00, w01, w02, w10, w11, w12, w20, w21, w22, right32, right33, right34);
             }
 
             q0 += quadSourceStep;
@@ -448,6 +224,280 @@ public static partial class Convolution
             q5 += quadSourceStep;
             d0 += 4 * dstStride;
         }
+    }
+
+    /// <summary>
+    /// One block of four output rows (<paramref name="d0"/> and the three rows below, <paramref name="dstStride"/>
+    /// apart) by 48 columns at column <paramref name="x"/>, from input rows <paramref name="q0"/> .. <paramref name="q5"/>:
+    /// in whole-row mode the loads at column <paramref name="x"/> AND with <paramref name="left"/> when
+    /// <paramref name="first"/>, those at <c>x + 32</c>, <c>+ 33</c>, <c>+ 34</c> with <paramref name="right32"/>,
+    /// <paramref name="right33"/>, <paramref name="right34"/> when <paramref name="last"/>. Inlined with constant
+    /// <paramref name="first"/> and <paramref name="last"/>, so the blocks inside a row carry no masks and no branches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Quad3x3Block512<TRow>(float* q0, float* q1, float* q2, float* q3, float* q4, float* q5, float* d0, nint dstStride, nint x, bool first, bool last, bool accumulate, Vector512<float> biasVector,
+        Vector512<float> w00, Vector512<float> w01, Vector512<float> w02, Vector512<float> w10, Vector512<float> w11, Vector512<float> w12, Vector512<float> w20, Vector512<float> w21, Vector512<float> w22,
+        Vector512<float> left, Vector512<float> right32, Vector512<float> right33, Vector512<float> right34)
+        where TRow : IRowMode
+    {
+        float* d1 = d0 + dstStride, d2 = d0 + (2 * dstStride), d3 = d0 + (3 * dstStride);
+        Vector512<float> a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
+        if (accumulate)
+        {
+            a00 = Vector512.Load(d0 + x);
+            a01 = Vector512.Load(d0 + x + 16);
+            a02 = Vector512.Load(d0 + x + 32);
+            a10 = Vector512.Load(d1 + x);
+            a11 = Vector512.Load(d1 + x + 16);
+            a12 = Vector512.Load(d1 + x + 32);
+            a20 = Vector512.Load(d2 + x);
+            a21 = Vector512.Load(d2 + x + 16);
+            a22 = Vector512.Load(d2 + x + 32);
+            a30 = Vector512.Load(d3 + x);
+            a31 = Vector512.Load(d3 + x + 16);
+            a32 = Vector512.Load(d3 + x + 32);
+        }
+        else
+        {
+            a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = biasVector;
+        }
+
+        float* p;
+        Vector512<float> x0, x1, x2, t0, t1, t2;
+
+        // Input row 0 feeds output row 0.
+        p = q0 + x;
+        x0 = Masked<TRow>(Vector512.Load(p), first, left);
+        x1 = Vector512.Load(p + 16);
+        x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+        t0 = x0;
+        t1 = Shifted(x0, x1, 1);
+        t2 = Shifted(x0, x1, 2);
+        a00 = Taps(a00, t0, t1, t2, w00, w01, w02);
+        t0 = x1;
+        t1 = Shifted(x1, x2, 1);
+        t2 = Shifted(x1, x2, 2);
+        a01 = Taps(a01, t0, t1, t2, w00, w01, w02);
+        t0 = x2;
+        t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+        t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+        a02 = Taps(a02, t0, t1, t2, w00, w01, w02);
+
+        // Input row 1 feeds output rows 1, 0.
+        p = q1 + x;
+        x0 = Masked<TRow>(Vector512.Load(p), first, left);
+        x1 = Vector512.Load(p + 16);
+        x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+        t0 = x0;
+        t1 = Shifted(x0, x1, 1);
+        t2 = Shifted(x0, x1, 2);
+        a10 = Taps(a10, t0, t1, t2, w00, w01, w02);
+        a00 = Taps(a00, t0, t1, t2, w10, w11, w12);
+        t0 = x1;
+        t1 = Shifted(x1, x2, 1);
+        t2 = Shifted(x1, x2, 2);
+        a11 = Taps(a11, t0, t1, t2, w00, w01, w02);
+        a01 = Taps(a01, t0, t1, t2, w10, w11, w12);
+        t0 = x2;
+        t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+        t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+        a12 = Taps(a12, t0, t1, t2, w00, w01, w02);
+        a02 = Taps(a02, t0, t1, t2, w10, w11, w12);
+
+        // Input row 2 feeds output rows 2, 1, 0.
+        p = q2 + x;
+        x0 = Masked<TRow>(Vector512.Load(p), first, left);
+        x1 = Vector512.Load(p + 16);
+        x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+        t0 = x0;
+        t1 = Shifted(x0, x1, 1);
+        t2 = Shifted(x0, x1, 2);
+        a20 = Taps(a20, t0, t1, t2, w00, w01, w02);
+        a10 = Taps(a10, t0, t1, t2, w10, w11, w12);
+        a00 = Taps(a00, t0, t1, t2, w20, w21, w22);
+        t0 = x1;
+        t1 = Shifted(x1, x2, 1);
+        t2 = Shifted(x1, x2, 2);
+        a21 = Taps(a21, t0, t1, t2, w00, w01, w02);
+        a11 = Taps(a11, t0, t1, t2, w10, w11, w12);
+        a01 = Taps(a01, t0, t1, t2, w20, w21, w22);
+        t0 = x2;
+        t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+        t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+        a22 = Taps(a22, t0, t1, t2, w00, w01, w02);
+        a12 = Taps(a12, t0, t1, t2, w10, w11, w12);
+        a02 = Taps(a02, t0, t1, t2, w20, w21, w22);
+
+        // Input row 3 feeds output rows 3, 2, 1.
+        p = q3 + x;
+        x0 = Masked<TRow>(Vector512.Load(p), first, left);
+        x1 = Vector512.Load(p + 16);
+        x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+        t0 = x0;
+        t1 = Shifted(x0, x1, 1);
+        t2 = Shifted(x0, x1, 2);
+        a30 = Taps(a30, t0, t1, t2, w00, w01, w02);
+        a20 = Taps(a20, t0, t1, t2, w10, w11, w12);
+        a10 = Taps(a10, t0, t1, t2, w20, w21, w22);
+        t0 = x1;
+        t1 = Shifted(x1, x2, 1);
+        t2 = Shifted(x1, x2, 2);
+        a31 = Taps(a31, t0, t1, t2, w00, w01, w02);
+        a21 = Taps(a21, t0, t1, t2, w10, w11, w12);
+        a11 = Taps(a11, t0, t1, t2, w20, w21, w22);
+        t0 = x2;
+        t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+        t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+        a32 = Taps(a32, t0, t1, t2, w00, w01, w02);
+        a22 = Taps(a22, t0, t1, t2, w10, w11, w12);
+        a12 = Taps(a12, t0, t1, t2, w20, w21, w22);
+
+        // Input row 4 feeds output rows 3, 2.
+        p = q4 + x;
+        x0 = Masked<TRow>(Vector512.Load(p), first, left);
+        x1 = Vector512.Load(p + 16);
+        x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+        t0 = x0;
+        t1 = Shifted(x0, x1, 1);
+        t2 = Shifted(x0, x1, 2);
+        a30 = Taps(a30, t0, t1, t2, w10, w11, w12);
+        a20 = Taps(a20, t0, t1, t2, w20, w21, w22);
+        t0 = x1;
+        t1 = Shifted(x1, x2, 1);
+        t2 = Shifted(x1, x2, 2);
+        a31 = Taps(a31, t0, t1, t2, w10, w11, w12);
+        a21 = Taps(a21, t0, t1, t2, w20, w21, w22);
+        t0 = x2;
+        t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+        t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+        a32 = Taps(a32, t0, t1, t2, w10, w11, w12);
+        a22 = Taps(a22, t0, t1, t2, w20, w21, w22);
+
+        // Input row 5 feeds output row 3.
+        p = q5 + x;
+        x0 = Masked<TRow>(Vector512.Load(p), first, left);
+        x1 = Vector512.Load(p + 16);
+        x2 = Masked<TRow>(Vector512.Load(p + 32), last, right32);
+        t0 = x0;
+        t1 = Shifted(x0, x1, 1);
+        t2 = Shifted(x0, x1, 2);
+        a30 = Taps(a30, t0, t1, t2, w20, w21, w22);
+        t0 = x1;
+        t1 = Shifted(x1, x2, 1);
+        t2 = Shifted(x1, x2, 2);
+        a31 = Taps(a31, t0, t1, t2, w20, w21, w22);
+        t0 = x2;
+        t1 = Masked<TRow>(Vector512.Load(p + 33), last, right33);
+        t2 = Masked<TRow>(Vector512.Load(p + 34), last, right34);
+        a32 = Taps(a32, t0, t1, t2, w20, w21, w22);
+
+        a00.Store(d0 + x);
+        a01.Store(d0 + x + 16);
+        a02.Store(d0 + x + 32);
+        a10.Store(d1 + x);
+        a11.Store(d1 + x + 16);
+        a12.Store(d1 + x + 32);
+        a20.Store(d2 + x);
+        a21.Store(d2 + x + 16);
+        a22.Store(d2 + x + 32);
+        a30.Store(d3 + x);
+        a31.Store(d3 + x + 16);
+        a32.Store(d3 + x + 32);
+    }
+
+    /// <summary>
+    /// The two-vector tail block of a whole row (<see cref="Quad3x3Row512"/>): four output rows at columns
+    /// <c>width - 32</c> .. <c>width - 1</c>, only the second vector when <paramref name="narrow"/>, its
+    /// loads that reach the right padding ANDed with <paramref name="right32"/> .. <paramref name="right34"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Quad3x3Tail512<TRow>(float* q0, float* q1, float* q2, float* q3, float* q4, float* q5, float* d0, nint dstStride, nint width, bool narrow, Vector512<float> biasVector,
+        Vector512<float> w00, Vector512<float> w01, Vector512<float> w02, Vector512<float> w10, Vector512<float> w11, Vector512<float> w12, Vector512<float> w20, Vector512<float> w21, Vector512<float> w22,
+        Vector512<float> right32, Vector512<float> right33, Vector512<float> right34)
+        where TRow : IRowMode
+    {
+        float* d1 = d0 + dstStride, d2 = d0 + (2 * dstStride), d3 = d0 + (3 * dstStride);
+        // The last 32 columns as a block of two vectors, after every 48-column block (the one before
+        // may have read the right padding). Its second vector and the two taps right of it reach
+        // the padding: the masks at columns width - 16, - 15 and - 14 are those of a last 48-column block.
+        // When at most 16 columns are left (narrow), the 48-column blocks already cover the first
+        // vector's columns, so only the second vector is computed (its loads and shifts stay).
+        nint x = width - 32;
+        Vector512<float> a00 = biasVector, a01 = biasVector, a10 = biasVector, a11 = biasVector, a20 = biasVector, a21 = biasVector, a30 = biasVector, a31 = biasVector;
+        Vector512<float> x0, x1, t1, t2, u1, u2;
+
+        TailRow(q0 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
+        if (!narrow)
+        {
+            a00 = Taps(a00, x0, t1, t2, w00, w01, w02);
+        }
+
+        a01 = Taps(a01, x1, u1, u2, w00, w01, w02);
+
+        TailRow(q1 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
+        if (!narrow)
+        {
+            a10 = Taps(a10, x0, t1, t2, w00, w01, w02);
+            a00 = Taps(a00, x0, t1, t2, w10, w11, w12);
+        }
+
+        a11 = Taps(a11, x1, u1, u2, w00, w01, w02);
+        a01 = Taps(a01, x1, u1, u2, w10, w11, w12);
+
+        TailRow(q2 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
+        if (!narrow)
+        {
+            a20 = Taps(a20, x0, t1, t2, w00, w01, w02);
+            a10 = Taps(a10, x0, t1, t2, w10, w11, w12);
+            a00 = Taps(a00, x0, t1, t2, w20, w21, w22);
+        }
+
+        a21 = Taps(a21, x1, u1, u2, w00, w01, w02);
+        a11 = Taps(a11, x1, u1, u2, w10, w11, w12);
+        a01 = Taps(a01, x1, u1, u2, w20, w21, w22);
+
+        TailRow(q3 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
+        if (!narrow)
+        {
+            a30 = Taps(a30, x0, t1, t2, w00, w01, w02);
+            a20 = Taps(a20, x0, t1, t2, w10, w11, w12);
+            a10 = Taps(a10, x0, t1, t2, w20, w21, w22);
+        }
+
+        a31 = Taps(a31, x1, u1, u2, w00, w01, w02);
+        a21 = Taps(a21, x1, u1, u2, w10, w11, w12);
+        a11 = Taps(a11, x1, u1, u2, w20, w21, w22);
+
+        TailRow(q4 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
+        if (!narrow)
+        {
+            a30 = Taps(a30, x0, t1, t2, w10, w11, w12);
+            a20 = Taps(a20, x0, t1, t2, w20, w21, w22);
+        }
+
+        a31 = Taps(a31, x1, u1, u2, w10, w11, w12);
+        a21 = Taps(a21, x1, u1, u2, w20, w21, w22);
+
+        TailRow(q5 + x, right32, right33, right34, out x0, out t1, out t2, out x1, out u1, out u2);
+        if (!narrow)
+        {
+            a30 = Taps(a30, x0, t1, t2, w20, w21, w22);
+        }
+
+        a31 = Taps(a31, x1, u1, u2, w20, w21, w22);
+
+        if (!narrow)
+        {
+            a00.Store(d0 + x);
+            a10.Store(d1 + x);
+            a20.Store(d2 + x);
+            a30.Store(d3 + x);
+        }
+
+        a01.Store(d0 + x + 16);
+        a11.Store(d1 + x + 16);
+        a21.Store(d2 + x + 16);
+        a31.Store(d3 + x + 16);
     }
 
     /// <summary>
