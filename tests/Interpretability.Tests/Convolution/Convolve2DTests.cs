@@ -249,6 +249,60 @@ public class Convolve2DTests
         }
     }
 
+    [Fact]
+    public unsafe void ConvolvePlane_ThreeByThreeAvx512AlignedBlocksMatchOracle()
+    {
+        // Rows of 512 outputs and more start their inner blocks where the quad's first output row is
+        // 64-byte aligned (Convolution.AlignedBlocksMinWidth), so the blocks' positions, and what is
+        // left for the tail or the last block (0, 1 to 16, 17 to 32 or 33 to 47 columns), follow the
+        // destination's address. Destinations at every float offset within 64 bytes, with row strides
+        // that keep all four rows of a quad at the same alignment and ones that do not, against the
+        // oracle; nothing before the destination or in the row gaps may be written.
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return;
+        }
+
+        var random = new Random(12);
+        var optionsList = new[] { ConvolutionOptions.WithPadding(1), new ConvolutionOptions { Pads = (1, 0, 0, 2) }, new ConvolutionOptions { Pads = (0, 1, 2, 16) } };
+        foreach (int ow in new[] { 512, 520, 530, 545, 559, 600, 1000, 1024, 1043 })
+        {
+            for (int offset = 0; offset < 16; offset++)
+            {
+                var options = optionsList[offset % optionsList.Length];
+                int w = ow + 2 - options.Pads.Left - options.Pads.Right;
+                int h = offset % 4 == 0 ? random.Next(26, 40) : random.Next(4, 14);
+                var image = Random(random, h * w);
+                var kernel = Random(random, 9);
+                var g = new ConvGeometry(h, w, 3, 3, options);
+                int gap = offset % 2 == 0 ? 5 : 16 - (ow % 16), rowStride = ow + gap;
+                int order = offset % 3 == 0 ? -1 : 1;
+                var buffer = new float[offset + (g.OutputHeight * rowStride)];
+                Array.Fill(buffer, float.NaN);
+                var scratch = new float[Interpretability.Convolution.PlaneScratchLength(g)];
+                fixed (float* src = image)
+                fixed (float* kp = kernel)
+                fixed (float* dst = buffer)
+                fixed (float* s = scratch)
+                {
+                    var args = new Interpretability.Convolution.PlaneArgs { Source = src, SourceRowStride = w, SourceColumnStride = 1, Kernel = kp, Destination = dst + offset, DestinationRowStride = rowStride, Bias = -0.25f, ColumnOrder = order };
+                    Interpretability.Convolution.ConvolvePlane<Interpretability.Convolution.Vector512Ops, System.Runtime.Intrinsics.Vector512<float>, Interpretability.Convolution.KernelWidth3>(g, args, s);
+                }
+
+                var (expected, magnitude) = ConvolutionOracle.Conv2D(image, 1, 1, h, w, kernel, 1, 3, 3, [-0.25f], options);
+                var actual = new float[g.OutputHeight * ow];
+                Assert.True(buffer.AsSpan(0, offset).ToArray().All(float.IsNaN), "wrote before the destination");
+                for (int y = 0; y < g.OutputHeight; y++)
+                {
+                    Array.Copy(buffer, offset + (y * rowStride), actual, y * ow, ow);
+                    Assert.True(buffer.AsSpan(offset + (y * rowStride) + ow, Math.Min(gap, buffer.Length - offset - (y * rowStride) - ow)).ToArray().All(float.IsNaN), $"wrote into the row gap after row {y}");
+                }
+
+                AssertClose(expected, magnitude, actual, $"AVX-512 3x3 aligned blocks {h}x{w} -> width {ow} {Describe(options)} offset {offset} row stride {rowStride} order {order}");
+            }
+        }
+    }
+
     private static unsafe void PlaneVariant(SimdWidth width, int k, bool unrolled, in ConvGeometry g, in Interpretability.Convolution.PlaneArgs args, float* scratch)
     {
         switch (width)
