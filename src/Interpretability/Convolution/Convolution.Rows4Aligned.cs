@@ -213,12 +213,11 @@ public static partial class Convolution
 
                 nint inner = (width - start) / 48, rest = width - start - (48 * inner);
                 bool tail = rest is > 0 and <= 32;
-                if (!tail)
+                if (rest == 0)
                 {
-                    // Nothing or 33 to 47 columns left: a last block at width - 48, masked, after the inner
-                    // blocks (when nothing is left it takes the last inner block's place, which would read
-                    // the right padding unmasked).
-                    inner -= rest == 0 ? 1 : 0;
+                    // Nothing left: the masked last block at width - 48 takes the last inner block's
+                    // place, which would read the right padding unmasked (33 to 47 left: it overlaps it).
+                    inner--;
                 }
 
                 Quad3x3Block512<TRow>(q0, q1, q2, q3, q4, q5, d0, dstStride, 0, true, false, accumulate, biasVector, w00, w01, w02, w10, w11, w12, w20, w21, w22, left, right32, right33, right34);
@@ -231,7 +230,7 @@ public static partial class Convolution
                 {
                     // The last 32 columns as a block of two vectors (only the second when at most 16
                     // columns are left, since the blocks cover the first).
-                    Quad3x3Tail512<TRow>(q0, q1, q2, q3, q4, q5, d0, dstStride, width, rest <= 16, biasVector, w00, w01, w02, w10, w11, w12, w20, w21, w22, right32, right33, right34);
+                    Quad3x3Tail512(q0, q1, q2, q3, q4, q5, d0, dstStride, width, rest <= 16, biasVector, w00, w01, w02, w10, w11, w12, w20, w21, w22, right32, right33, right34);
                 }
                 else
                 {
@@ -441,17 +440,16 @@ public static partial class Convolution
     /// loads that reach the right padding ANDed with <paramref name="right32"/> .. <paramref name="right34"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Quad3x3Tail512<TRow>(float* q0, float* q1, float* q2, float* q3, float* q4, float* q5, float* d0, nint dstStride, nint width, bool narrow, Vector512<float> biasVector,
+    private static unsafe void Quad3x3Tail512(float* q0, float* q1, float* q2, float* q3, float* q4, float* q5, float* d0, nint dstStride, nint width, bool narrow, Vector512<float> biasVector,
         Vector512<float> w00, Vector512<float> w01, Vector512<float> w02, Vector512<float> w10, Vector512<float> w11, Vector512<float> w12, Vector512<float> w20, Vector512<float> w21, Vector512<float> w22,
         Vector512<float> right32, Vector512<float> right33, Vector512<float> right34)
-        where TRow : IRowMode
     {
-        float* d1 = d0 + dstStride, d2 = d0 + (2 * dstStride), d3 = d0 + (3 * dstStride);
         // The last 32 columns as a block of two vectors, after every 48-column block (the one before
         // may have read the right padding). Its second vector and the two taps right of it reach
         // the padding: the masks at columns width - 16, - 15 and - 14 are those of a last 48-column block.
         // When at most 16 columns are left (narrow), the 48-column blocks already cover the first
         // vector's columns, so only the second vector is computed (its loads and shifts stay).
+        float* d1 = d0 + dstStride, d2 = d0 + (2 * dstStride), d3 = d0 + (3 * dstStride);
         nint x = width - 32;
         Vector512<float> a00 = biasVector, a01 = biasVector, a10 = biasVector, a11 = biasVector, a20 = biasVector, a21 = biasVector, a30 = biasVector, a31 = biasVector;
         Vector512<float> x0, x1, t1, t2, u1, u2;
