@@ -84,6 +84,22 @@ internal static class SimdWidths
     }
 
     /// <summary>
+    /// Outputs per row from which a 3x3 kernel at unit strides and dilations runs at AVX-512 even
+    /// where AVX2 vectors would cover the row with fewer lanes (<see cref="ForDirectRow"/>).
+    /// </summary>
+    /// <remarks>
+    /// From 96 outputs on, such rows are whole 48-column blocks (<see cref="Convolution.Quad3x3Blocks512"/>),
+    /// which load each input row once. The lane count alone sent every row whose width is 1 to 8 past a
+    /// multiple of 16 to AVX2: 1000x1000 took 249-272 us where 1008x1008 took 170. Stopwatch, fastest of
+    /// 12 or 15, AVX-512 against AVX2 on the same build, "same" padding unless noted: 1000x1000 166.5
+    /// against 249.0 us, 1016x1016 172.3 against 257.2, 984x984 160.0 against 239.1, 1000x1000 unpadded
+    /// 189.1 against 271.3, 3 x 200x200 29.8 against 33.9, 3 x 100x1000 unpadded 65.2 against 86.4,
+    /// 97 to 260 wide 25 to 40 % faster (97x97 3.4 against 4.8 us), 102 wide unpadded even (2.97 against
+    /// 2.94). Below 96 the rows have no whole-row blocks and AVX2 stays ahead (88x88 2.7 against 2.2 us).
+    /// </remarks>
+    public const int ThreeByThreeBlocksMinRow = 96;
+
+    /// <summary>
     /// The width for a direct-convolution row of <paramref name="rowLength"/> outputs: among the
     /// widths that fit the row (<see cref="ForRow"/> and narrower), the one that spends the fewest
     /// FMA cycles, counting the lanes the overlapping last vector computes twice, at AVX-512's and
@@ -98,11 +114,18 @@ internal static class SimdWidths
     /// at least 128 outputs keep AVX-512, whose 3x3 blocks load each input row once
     /// (<see cref="Convolution.Quad3x3Blocks512"/>): against AVX2, 224x224 14.5 -> 12.4 us, 160x160
     /// 7.2 -> 6.8 us, 112x112 even, 64x64 1.8 -> 2.5 us (no full block fits), in one interleaved
-    /// stopwatch run.
+    /// stopwatch run. When <paramref name="threeByThreeBlocks"/> (a 3x3 kernel at unit strides and
+    /// dilations, which the AVX-512 blocks run), rows of <see cref="ThreeByThreeBlocksMinRow"/> or more
+    /// keep AVX-512 whatever the lane count says.
     /// </summary>
-    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth)
+    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth, bool threeByThreeBlocks = false)
     {
         var best = ForRow(max, rowLength);
+        if (best == SimdWidth.Vector512 && threeByThreeBlocks && rowLength >= ThreeByThreeBlocksMinRow)
+        {
+            return best;
+        }
+
         double bestCost = Cost(best, rowLength);
         for (var width = Narrower(best); width != SimdWidth.Scalar; width = Narrower(width))
         {

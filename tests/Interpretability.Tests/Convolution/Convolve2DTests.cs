@@ -90,6 +90,26 @@ public class Convolve2DTests
         }
     }
 
+    [Fact]
+    public void Convolve2D_MatchesOracleOnRowsTheLaneCountWouldSendToAvx2()
+    {
+        // Through the public API: 3x3 rows 1 to 8 columns past a multiple of 16 run the AVX-512 blocks
+        // (SimdWidths.ThreeByThreeBlocksMinRow), padded and unpadded, with heights that leave rows after the quads.
+        var random = new Random(12);
+        foreach (int w in new[] { 97, 104, 200, 984, 1000, 1010 })
+        {
+            foreach (var (h, pad) in new[] { (13, 1), (10, 0) })
+            {
+                var image = RandomTensor(random, h, w);
+                var kernel = RandomTensor(random, 3, 3);
+                var options = ConvolutionOptions.WithPadding(pad);
+                var (expected, magnitude) = ConvolutionOracle.Conv2D(Flatten(image), 1, 1, h, w, Flatten(kernel), 1, 3, 3, [0.125f], options);
+                var result = Interpretability.Convolution.Convolve2D(image, kernel, options, bias: 0.125f);
+                AssertClose(expected, magnitude, Flatten(result), $"{h}x{w} pad {pad}");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Widths))]
     public void Convolve2D_MatchesOracleWithSamePadding(int lanes)

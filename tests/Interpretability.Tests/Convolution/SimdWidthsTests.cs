@@ -1,0 +1,43 @@
+namespace Interpretability.Tests.Convolution;
+
+public class SimdWidthsTests
+{
+    [Theory]
+    [InlineData(96)]
+    [InlineData(97)]
+    [InlineData(104)]
+    [InlineData(200)]
+    [InlineData(984)]
+    [InlineData(1000)]
+    [InlineData(1016)]
+    [InlineData(1024)]
+    public void ForDirectRow_KeepsAvx512ForThreeByThreeBlocksFrom96Outputs(int row)
+    {
+        // A 3x3 kernel at unit strides and dilations runs whole rows of AVX-512 blocks from 96 outputs
+        // on, whatever the lane count of AVX2 vectors would say (1000 = 125 AVX2 vectors, 63 AVX-512).
+        Assert.Equal(SimdWidth.Vector512, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, 3, threeByThreeBlocks: true));
+    }
+
+    [Theory]
+    [InlineData(1000, 3, 8)]
+    [InlineData(1016, 3, 8)]
+    [InlineData(56, 3, 8)]
+    [InlineData(1024, 3, 16)]
+    [InlineData(1000, 7, 8)]
+    public void ForDirectRow_CountsLanesWithoutTheBlocks(int row, int kernelWidth, int expectedLanes)
+    {
+        // Strided, dilated or non-3x3 kernels: the fewest FMA lanes (1000 outputs: 125 AVX2 vectors
+        // against 63 AVX-512 ones covering 1008 columns).
+        Assert.Equal((SimdWidth)expectedLanes, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, kernelWidth, threeByThreeBlocks: false));
+    }
+
+    [Theory]
+    [InlineData(88)]
+    [InlineData(56)]
+    public void ForDirectRow_CountsLanesBelow96OutputsEvenWithTheBlocks(int row) =>
+        Assert.Equal(SimdWidth.Vector256, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, 3, threeByThreeBlocks: true));
+
+    [Fact]
+    public void ForDirectRow_NeverExceedsTheMaximum() =>
+        Assert.Equal(SimdWidth.Vector256, SimdWidths.ForDirectRow(SimdWidth.Vector256, 1024, 3, threeByThreeBlocks: true));
+}
