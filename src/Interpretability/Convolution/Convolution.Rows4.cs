@@ -22,6 +22,18 @@ namespace Interpretability;
 /// last vector overlapping the previous one. Scalar equivalent:
 /// <c>out[y + i][x] = bias + sum_ky sum_kx w[ky, kx] * rows[i + ky][x + colOffset[kx]]</c>.
 /// </para>
+/// <para>
+/// 7x7 runs the kernel columns twice per block: input rows 0 .. 4 (weight rows 0 .. 4), then rows
+/// 5 .. 9 (weight rows 2 .. 6), ten broadcasts per kernel column instead of seven. On rows 4 KB apart
+/// (1024 or 2048 wide) every input row's block maps to the same L1 sets, and one pass over all ten
+/// rows per kernel column touched ten lines per set, more than L1's eight ways, so each row was
+/// evicted before the next kernel column read it again. Five rows fit. Stopwatch, the two builds
+/// alternately (fastest of 9, twice): 1024x1024 1,290-1,318 -> 1,038-1,041 us, 2048x2048 6.12-6.16
+/// -> 4.75-4.96 ms, 1008x1008 922 -> 918-923 us, 224x224 45.9-46.0 -> 46.1-46.2 us, 512x512
+/// 233.9-234.6 -> 236.0-238.2 us. The same split of 5x5 (rows 0 .. 3, then 4 .. 7) was slower at
+/// every width measured (1008x1008 551-553 -> 578-581 us, 1024x1024 731-734 -> 741-760, 224x224
+/// 26.5 -> 27.3-27.9), as were three passes for 7x7 (rows 0 .. 3, 4 .. 6, 7 .. 9: 1024x1024 1,233-2,092 us).
+/// </para>
 /// </remarks>
 public static partial class Convolution
 {
@@ -316,10 +328,11 @@ public static partial class Convolution
             }
             else
             {
+                // Input rows 0 .. 4 for every kernel column, then rows 5 .. 9 (see the remarks: L1 ways on 4 KB rows).
                 for (int kx = 0; kx < kw; kx++)
                 {
                     float* wk = w + kx;
-                    TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]), w5 = TOps.Broadcast(wk[5 * kw]), w6 = TOps.Broadcast(wk[6 * kw]);
+                    TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]);
                     nint o = columnOffsets[kx] + x + shift;
                     TVec v0, v1, v2;
                     v0 = TOps.Load(rows[0] + o);
@@ -379,6 +392,14 @@ public static partial class Convolution
                     a30 = TOps.MultiplyAdd(v0, w1, a30);
                     a31 = TOps.MultiplyAdd(v1, w1, a31);
                     a32 = TOps.MultiplyAdd(v2, w1, a32);
+                }
+
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    float* wk = w + kx;
+                    TVec w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]), w5 = TOps.Broadcast(wk[5 * kw]), w6 = TOps.Broadcast(wk[6 * kw]);
+                    nint o = columnOffsets[kx] + x + shift;
+                    TVec v0, v1, v2;
                     v0 = TOps.Load(rows[5] + o);
                     v1 = TOps.Load(rows[5] + o + v);
                     v2 = TOps.Load(rows[5] + o + (2 * v));
