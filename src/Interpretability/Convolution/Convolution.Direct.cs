@@ -365,9 +365,9 @@ public static partial class Convolution
     }
 
     /// <summary>
-    /// Columns per call of <see cref="ConvolveRows4"/>: four output rows and kh + 3 input rows of
-    /// this many floats stay in L1 (for 7x7: 14 rows x 1 KB), where whole 1024-float rows would not
-    /// (measured in DirectKernelBench).
+    /// Columns per call of <see cref="ConvolveRows4"/> at AVX2 and narrower: four output rows and
+    /// kh + 3 input rows of this many floats stay in L1 (for 7x7: 14 rows x 1 KB), where whole
+    /// 1024-float rows would not (measured in DirectKernelBench). AVX-512 rows run whole (<see cref="ConvolveRows{TOps, TVec, TKw}"/>).
     /// </summary>
     internal const int FourRowsChunk = 256;
 
@@ -400,9 +400,16 @@ public static partial class Convolution
         // to left when the columns inside them do (PlaneArgs.Backwards). The AVX-512 3x3 blocks read
         // each input row once per block, so they gain nothing from chunks and run whole rows, which
         // keeps each row one stream for the hardware prefetchers (1024² 264 -> 240 us, 2000² 1.85 ->
-        // 1.48 ms, 300² 21.9 -> 19.4 us, in one interleaved stopwatch run).
+        // 1.48 ms, 300² 21.9 -> 19.4 us, in one interleaved stopwatch run). Since 7x7 reads its rows in
+        // two passes of five (ConvolveQuad), 5x5 and 7x7 at AVX-512 gain from whole rows too (stopwatch,
+        // fastest of 12, two builds alternately, twice: 1024² 5x5 552-555 against 587-589 us with the
+        // output 2 KB off the input and 757-769 against 779-788 at 56 B, 2048² 5x5 4.15-4.25 against
+        // 4.38-4.39 ms, 7x7 4.51-4.59 against 4.82-4.98 ms, 1600² 7x7 2.67-2.70 against 2.95-2.96 ms;
+        // 300² to 1000² even within 3 %). AVX2 keeps its chunks: measured there, whole rows were as
+        // often slower as faster (600² 7x7 634 against 529 us, 1024² 5x5 976 against 1,021).
+        // (Dilated 3x3 rows at AVX-512, which the blocks do not take, run whole too, unmeasured.)
         float** shifted = rows + kh + 3;
-        int pieces = kh == 3 && UsesQuad3x3Blocks512<TVec, KernelHeight3>(kw, columnOffsets) ? 1
+        int pieces = typeof(TVec) == typeof(Vector512<float>) ? 1
             : Math.Max(1, (width - (2 * TOps.Count) + FourRowsChunk - 1) / FourRowsChunk);
         for (int p = 0; p < pieces; p++)
         {

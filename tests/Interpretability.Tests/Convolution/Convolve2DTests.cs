@@ -40,7 +40,8 @@ public class Convolve2DTests
     [MemberData(nameof(Widths))]
     public void Convolve2D_MatchesOracleOnWideRowsSplitIntoColumnChunks(int lanes)
     {
-        // Rows wider than Convolution.FourRowsChunk go through several four-row calls; the last piece may be short.
+        // Rows wider than Convolution.FourRowsChunk go through several four-row calls at AVX2 and narrower (the last
+        // piece may be short), and through one at AVX-512.
         var width = (SimdWidth)lanes;
         var random = new Random(5);
         foreach (int k in new[] { 3, 5, 7 })
