@@ -98,6 +98,24 @@ public static partial class Convolution
 
         /// <summary>Overrides the choice of <see cref="Backwards"/>: 0 decides by address, 1 forces left to right, -1 right to left (tests run both).</summary>
         public int ColumnOrder;
+
+        /// <summary>
+        /// Input planes (<see cref="ChannelStride"/> floats apart, kernels <c>Kernel + c * 9</c>) that the
+        /// 3x3 whole-row quads inside the image sum in one pass (<see cref="Quad3x3RowChannels512"/>),
+        /// when more than one; the rows at the top and bottom edges still take this plane alone. Sets
+        /// <see cref="InteriorDone"/> when that pass ran, so that the other planes' calls skip those
+        /// quads (<see cref="SkipInterior"/>).
+        /// </summary>
+        public nint Channels;
+
+        /// <summary>Floats between two input planes (<see cref="Channels"/>).</summary>
+        public nint ChannelStride;
+
+        /// <summary>Set when the quads inside the image summed all <see cref="Channels"/> planes.</summary>
+        public bool* InteriorDone;
+
+        /// <summary>Leave the quads inside the image alone: an earlier call summed this plane into them.</summary>
+        public bool SkipInterior;
     }
 
     /// <summary>
@@ -504,19 +522,32 @@ public static partial class Convolution
         for (; y + 4 <= g.OutputHeight; y += 4)
         {
             long top = y - (long)g.PadTop;
-            if (rowMasks != null && !args.Accumulate && top >= 1)
+            if (rowMasks != null && (!args.Accumulate || args.SkipInterior) && top >= 1)
             {
                 // Quads whose six input rows are all inside the image (rows 1 .. InputHeight - 2, read in
                 // place): one call, which keeps the weights and masks in registers from quad to quad.
                 long quads = Math.Min((g.OutputHeight - y) / 4, ((g.InputHeight - kh - 4 - top) / 4) + 1);
                 if (quads > 1)
                 {
-                    for (int r = 0; r < kh + 3; r++)
+                    if (!args.SkipInterior)
                     {
-                        rows[r] = args.Source - g.PadLeft + ((nint)(top + r) * args.SourceRowStride);
+                        for (int r = 0; r < kh + 3; r++)
+                        {
+                            rows[r] = args.Source - g.PadLeft + ((nint)(top + r) * args.SourceRowStride);
+                        }
+
+                        float* d = args.Destination + (y * args.DestinationRowStride);
+                        if (args.Channels > 1)
+                        {
+                            Quad3x3RowChannels512(rows, args.ChannelStride, args.Channels, args.Kernel, d, args.DestinationRowStride, ow, Vector512.Create(args.Bias), args.Backwards, rowMasks, (nint)quads, 4 * args.SourceRowStride);
+                            *args.InteriorDone = true;
+                        }
+                        else
+                        {
+                            Quad3x3Row512(rows, args.Kernel, d, args.DestinationRowStride, ow, Vector512.Create(args.Bias), args.Backwards, rowMasks, (nint)quads, 4 * args.SourceRowStride);
+                        }
                     }
 
-                    Quad3x3Row512(rows, args.Kernel, args.Destination + (y * args.DestinationRowStride), args.DestinationRowStride, ow, Vector512.Create(args.Bias), args.Backwards, rowMasks, (nint)quads, 4 * args.SourceRowStride);
                     y += 4 * (int)(quads - 1);
                     continue;
                 }

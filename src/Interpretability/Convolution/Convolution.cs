@@ -151,11 +151,19 @@ public static partial class Convolution
                     EdgeVectors = edgeVectors,
                 };
                 nint channelStride = image.Rank == 3 ? imageStrides[0] : 0;
+
+                // The first plane's call may sum every channel into the quads inside the image (3x3
+                // whole rows); the later planes then add only their edge rows.
+                bool interiorDone = false;
+                args.Channels = channels;
+                args.ChannelStride = channelStride;
+                args.InteriorDone = &interiorDone;
                 for (int c = 0; c < channels; c++)
                 {
                     args.Source = src + (c * channelStride);
                     args.Kernel = weights + ((nint)c * kh * kw);
                     args.Accumulate = c > 0;
+                    args.SkipInterior = c > 0 && interiorDone;
                     ConvolvePlane(width, g, args, s);
                 }
 

@@ -91,6 +91,28 @@ public class Convolve2DTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(-1)]
+    public void Convolve2D_MatchesOracleSummingChannelsInTheThreeByThreeBlocks(int order)
+    {
+        // Several channels of a 3x3 kernel on AVX-512: the quads inside the image sum every channel in
+        // one pass (Quad3x3RowChannels512), the edge rows and the rows after the quads take one plane
+        // at a time. Widths with first-block overlap (aligned inner blocks from 512), narrow and wide
+        // tails and a masked last block; heights with one or several interior quads and leftover rows.
+        var random = new Random(31);
+        foreach (int channels in new[] { 2, 3, 5 })
+        {
+            foreach (int w in new[] { 96, 100, 130, 224, 241, 512, 530, 1000 })
+            {
+                foreach (var (h, pad) in new[] { (14, 1), (23, 1), (11, 0), (9, 1) })
+                {
+                    Check(SimdWidth.Vector512, random, channels, h, w, 3, 3, ConvolutionOptions.WithPadding(pad), -0.375f, columnOrder: order);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Convolve2D_MatchesOracleOnRowsTheLaneCountWouldSendToAvx2()
     {
