@@ -107,9 +107,11 @@ public static partial class Convolution
 
     /// <summary>
     /// The span core of <c>Convolve2D</c> after validation, at a given maximum SIMD width (tests run
-    /// every width the machine has). Channel 0 writes <c>bias + conv</c>, later channels add theirs.
+    /// every width the machine has). Channel 0 writes <c>bias + conv</c>, later channels add theirs;
+    /// for 3x3 on AVX-512 the quads inside the image sum every channel in one pass unless
+    /// <paramref name="planeByPlane"/> (benchmarks compare the two).
     /// </summary>
-    internal static unsafe void Convolve2DCore(SimdWidth width, scoped in ReadOnlyTensorSpan<float> image, scoped in ReadOnlyTensorSpan<float> kernel, scoped in TensorSpan<float> destination, in ConvGeometry g, int channels, float bias, bool oneRowAtATime = false, int columnOrder = 0, bool edgeVectors = false)
+    internal static unsafe void Convolve2DCore(SimdWidth width, scoped in ReadOnlyTensorSpan<float> image, scoped in ReadOnlyTensorSpan<float> kernel, scoped in TensorSpan<float> destination, in ConvGeometry g, int channels, float bias, bool oneRowAtATime = false, int columnOrder = 0, bool edgeVectors = false, bool planeByPlane = false)
     {
         var imageStrides = image.Strides;
         var kernelStrides = kernel.Strides;
@@ -155,7 +157,7 @@ public static partial class Convolution
                 // The first plane's call may sum every channel into the quads inside the image (3x3
                 // whole rows); the later planes then add only their edge rows.
                 bool interiorDone = false;
-                args.Channels = channels;
+                args.Channels = planeByPlane ? 1 : channels;
                 args.ChannelStride = channelStride;
                 args.InteriorDone = &interiorDone;
                 for (int c = 0; c < channels; c++)
