@@ -120,7 +120,8 @@ public static partial class Convolution
         int kh = g.KernelHeight, kw = g.KernelWidth, oh = g.OutputHeight, ow = g.OutputWidth;
         bool denseKernel = kernel.IsDense;
         bool denseRows = destinationStrides[1] == 1;
-        bool padCopy = (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25 && g.PaddedHeight * g.PaddedWidth * channels <= PadCopyMaxFloats;
+        bool padCopy = (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25
+            && g.PaddedHeight <= PadCopyMaxFloats && g.PaddedWidth <= PadCopyMaxFloats && g.PaddedHeight * g.PaddedWidth * channels <= PadCopyMaxFloats;
         var planeGeometry = padCopy ? g.ForPaddedInput() : g;
         long planeScratch = PlaneScratchLength(planeGeometry);
         long kernelScratch = denseKernel ? 0 : (long)channels * kh * kw;
