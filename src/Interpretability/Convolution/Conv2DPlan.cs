@@ -303,7 +303,7 @@ internal sealed partial class Conv2DPlan
 
     /// <summary>Copies an input plane's rows into the interior of a padded plane (row pitch <paramref name="pitch"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void CopyIntoPaddedPlane(in ConvGeometry g, float* source, nint rowStride, nint columnStride, float* to, nint pitch)
+    internal static unsafe void CopyIntoPaddedPlane(in ConvGeometry g, float* source, nint rowStride, nint columnStride, float* to, nint pitch)
     {
         int width = g.InputWidth;
         for (int y = 0; y < g.InputHeight; y++, source += rowStride, to += pitch)

@@ -103,19 +103,16 @@ public static partial class Convolution
         /// Input planes (<see cref="ChannelStride"/> floats apart, kernels <c>Kernel + c * 9</c>) that the
         /// 3x3 whole-row quads inside the image sum in one pass (<see cref="Quad3x3RowChannels512"/>),
         /// when more than one; the rows at the top and bottom edges still take this plane alone. Sets
-        /// <see cref="InteriorDone"/> when that pass ran, so that the other planes' calls skip those
-        /// quads (<see cref="SkipInterior"/>).
+        /// <see cref="InteriorDone"/> when that pass ran, so that the other planes' calls, which
+        /// accumulate, skip those quads.
         /// </summary>
         public nint Channels;
 
         /// <summary>Floats between two input planes (<see cref="Channels"/>).</summary>
         public nint ChannelStride;
 
-        /// <summary>Set when the quads inside the image summed all <see cref="Channels"/> planes.</summary>
+        /// <summary>Set when the quads inside the image summed all <see cref="Channels"/> planes (null when no caller sums them).</summary>
         public bool* InteriorDone;
-
-        /// <summary>Leave the quads inside the image alone: an earlier call summed this plane into them.</summary>
-        public bool SkipInterior;
     }
 
     /// <summary>
@@ -518,18 +515,21 @@ public static partial class Convolution
 
         float* useLeft = strips.Left > 0 ? leftMasks : null, useRight = strips.Right > 0 ? rightMasks : null;
         var rowSource = new MaskedRows(args.Source - g.PadLeft, args.SourceRowStride, g.InputHeight, zero, firstCopy, lastCopy);
+
+        // An earlier plane's call summed this plane into the quads inside the image (Channels).
+        bool skipInterior = args.Accumulate && args.InteriorDone != null && *args.InteriorDone;
         int y = 0;
         for (; y + 4 <= g.OutputHeight; y += 4)
         {
             long top = y - (long)g.PadTop;
-            if (rowMasks != null && (!args.Accumulate || args.SkipInterior) && top >= 1)
+            if (rowMasks != null && (!args.Accumulate || skipInterior) && top >= 1)
             {
                 // Quads whose six input rows are all inside the image (rows 1 .. InputHeight - 2, read in
                 // place): one call, which keeps the weights and masks in registers from quad to quad.
                 long quads = Math.Min((g.OutputHeight - y) / 4, ((g.InputHeight - kh - 4 - top) / 4) + 1);
                 if (quads > 1)
                 {
-                    if (!args.SkipInterior)
+                    if (!skipInterior)
                     {
                         for (int r = 0; r < kh + 3; r++)
                         {

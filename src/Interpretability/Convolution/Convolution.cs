@@ -179,7 +179,6 @@ public static partial class Convolution
                     args.Source = source + (c * channelStride);
                     args.Kernel = weights + ((nint)c * kh * kw);
                     args.Accumulate = c > 0;
-                    args.SkipInterior = c > 0 && interiorDone;
                     ConvolvePlane(width, planeGeometry, args, s);
                 }
 
@@ -227,22 +226,7 @@ public static partial class Convolution
         NativeMemory.Clear(to, (nuint)(channels * plane) * sizeof(float));
         for (int c = 0; c < channels; c++)
         {
-            for (int y = 0; y < g.InputHeight; y++)
-            {
-                float* from = image + (c * channelStride) + (y * rowStride);
-                float* row = to + (c * plane) + ((y + g.PadTop) * paddedWidth) + g.PadLeft;
-                if (columnStride == 1)
-                {
-                    Buffer.MemoryCopy(from, row, g.InputWidth * sizeof(float), g.InputWidth * sizeof(float));
-                }
-                else
-                {
-                    for (int x = 0; x < g.InputWidth; x++)
-                    {
-                        row[x] = from[x * columnStride];
-                    }
-                }
-            }
+            Conv2DPlan.CopyIntoPaddedPlane(g, image + (c * channelStride), rowStride, columnStride, to + (c * plane) + (g.PadTop * paddedWidth) + g.PadLeft, paddedWidth);
         }
     }
 

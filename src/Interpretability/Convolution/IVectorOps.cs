@@ -116,7 +116,9 @@ internal static class SimdWidths
     /// 7.2 -> 6.8 us, 112x112 even, 64x64 1.8 -> 2.5 us (no full block fits), in one interleaved
     /// stopwatch run. When <paramref name="threeByThreeBlocks"/> (a 3x3 kernel at unit strides and
     /// dilations, which the AVX-512 blocks run), rows of <see cref="ThreeByThreeBlocksMinRow"/> or more
-    /// keep AVX-512 whatever the lane count says.
+    /// keep AVX-512 whatever the lane count says, ties or not; the tie exception above now acts only
+    /// on kernels 3 wide that the blocks do not run (strided, dilated, or not 3 high), where it was
+    /// not measured and is kept as it was.
     /// </summary>
     public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth, bool threeByThreeBlocks = false)
     {
