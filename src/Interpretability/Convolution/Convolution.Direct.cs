@@ -202,8 +202,8 @@ public static partial class Convolution
     /// <summary>Convolves one plane at the SIMD width not above <paramref name="maxWidth"/> that suits the output row (<see cref="SimdWidths.ForDirectRow"/>).</summary>
     internal static unsafe void ConvolvePlane(SimdWidth maxWidth, in ConvGeometry g, in PlaneArgs args, float* scratch)
     {
-        bool threeByThree = g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1;
-        switch (SimdWidths.ForDirectRow(maxWidth, g.OutputWidth, g.KernelWidth, threeByThree))
+        bool registerBlocks = g.KernelHeight == g.KernelWidth && g.KernelWidth is 3 or 5 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1;
+        switch (SimdWidths.ForDirectRow(maxWidth, g.OutputWidth, g.KernelWidth, registerBlocks))
         {
             case SimdWidth.Vector512:
                 ConvolvePlane<Vector512Ops, Vector512<float>>(g, args, scratch);

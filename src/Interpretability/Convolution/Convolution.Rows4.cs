@@ -143,6 +143,11 @@ public static partial class Convolution
             Quad3x3Blocks512(rows, columnOffsets[0] + shift, w, dst, dstStride, blocks, Unsafe.As<TVec, Vector512<float>>(ref biasVector), accumulate, backwards);
             generic = 0;
         }
+        else if (UsesQuad5x5Blocks512<TVec, TKh>(kw, columnOffsets))
+        {
+            Quad5x5Blocks512(rows, columnOffsets[0] + shift, w, dst, dstStride, blocks, Unsafe.As<TVec, Vector512<float>>(ref biasVector), accumulate, backwards);
+            generic = 0;
+        }
 
         for (nint b = 0; b < generic; b++)
         {

@@ -100,6 +100,22 @@ internal static class SimdWidths
     public const int ThreeByThreeBlocksMinRow = 96;
 
     /// <summary>
+    /// Outputs per row from which a 5x5 kernel at unit strides and dilations runs at AVX-512 even
+    /// where AVX2 vectors would cover the row with as few lanes (<see cref="ForDirectRow"/>).
+    /// </summary>
+    /// <remarks>
+    /// From there the rows' 48-column blocks load each input row once (<see cref="Convolution.Quad5x5Blocks512"/>)
+    /// instead of once per kernel column, as the AVX2 blocks do. Stopwatch, fastest of 12, both widths
+    /// in one build ("same" padding, output 56 B and 2 KB past the input modulo 4 KB, twice or three
+    /// times): 1024x1024 531-544 against 708-725 us with the output 56 B past, 2048x2048 2.64-2.79
+    /// against 2.85-3.94 ms, 1000x1000 505-507 against 526-545 us, 512x512 128-131 against 135-145 us,
+    /// 400x400 79-83 against 84-87 us, 272x272 37.1-39.1 against 37.5-40.7 us; below, AVX2 ties or
+    /// leads (256x256 33.2-35.1 against 32.4-33.9 us, 224x224 even, 100x100 6.6 against 6.4 us): a row
+    /// of fewer blocks spends more of itself in the 16-column edge vectors.
+    /// </remarks>
+    public const int FiveByFiveBlocksMinRow = 272;
+
+    /// <summary>
     /// The width for a direct-convolution row of <paramref name="rowLength"/> outputs: among the
     /// widths that fit the row (<see cref="ForRow"/> and narrower), the one that spends the fewest
     /// FMA cycles, counting the lanes the overlapping last vector computes twice, at AVX-512's and
@@ -114,16 +130,17 @@ internal static class SimdWidths
     /// at least 128 outputs keep AVX-512, whose 3x3 blocks load each input row once
     /// (<see cref="Convolution.Quad3x3Blocks512"/>): against AVX2, 224x224 14.5 -> 12.4 us, 160x160
     /// 7.2 -> 6.8 us, 112x112 even, 64x64 1.8 -> 2.5 us (no full block fits), in one interleaved
-    /// stopwatch run. When <paramref name="threeByThreeBlocks"/> (a 3x3 kernel at unit strides and
-    /// dilations, which the AVX-512 blocks run), rows of <see cref="ThreeByThreeBlocksMinRow"/> or more
-    /// keep AVX-512 whatever the lane count says, ties or not; the tie exception above now acts only
-    /// on kernels 3 wide that the blocks do not run (strided, dilated, or not 3 high), where it was
-    /// not measured and is kept as it was.
+    /// stopwatch run. When <paramref name="registerBlocks"/> (a 3x3 or 5x5 kernel at unit strides and
+    /// dilations, which the AVX-512 register blocks run), rows of <see cref="ThreeByThreeBlocksMinRow"/>
+    /// (3x3) or <see cref="FiveByFiveBlocksMinRow"/> (5x5) outputs or more keep AVX-512 whatever the
+    /// lane count says, ties or not; the tie exception above now acts only on kernels 3 wide that the
+    /// blocks do not run (strided, dilated, or not 3 high), where it was not measured and is kept as it was.
     /// </summary>
-    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth, bool threeByThreeBlocks = false)
+    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth, bool registerBlocks = false)
     {
         var best = ForRow(max, rowLength);
-        if (best == SimdWidth.Vector512 && threeByThreeBlocks && rowLength >= ThreeByThreeBlocksMinRow)
+        if (best == SimdWidth.Vector512 && registerBlocks
+            && rowLength >= (kernelWidth == 5 ? FiveByFiveBlocksMinRow : kernelWidth == 3 ? ThreeByThreeBlocksMinRow : int.MaxValue))
         {
             return best;
         }

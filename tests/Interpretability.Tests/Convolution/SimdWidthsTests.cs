@@ -15,7 +15,7 @@ public class SimdWidthsTests
     {
         // A 3x3 kernel at unit strides and dilations runs whole rows of AVX-512 blocks from 96 outputs
         // on, whatever the lane count of AVX2 vectors would say (1000 = 125 AVX2 vectors, 63 AVX-512).
-        Assert.Equal(SimdWidth.Vector512, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, 3, threeByThreeBlocks: true));
+        Assert.Equal(SimdWidth.Vector512, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, 3, registerBlocks: true));
     }
 
     [Theory]
@@ -28,16 +28,31 @@ public class SimdWidthsTests
     {
         // Strided, dilated or non-3x3 kernels: the fewest FMA lanes (1000 outputs: 125 AVX2 vectors
         // against 63 AVX-512 ones covering 1008 columns).
-        Assert.Equal((SimdWidth)expectedLanes, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, kernelWidth, threeByThreeBlocks: false));
+        Assert.Equal((SimdWidth)expectedLanes, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, kernelWidth, registerBlocks: false));
     }
 
     [Theory]
     [InlineData(88)]
     [InlineData(56)]
     public void ForDirectRow_CountsLanesBelow96OutputsEvenWithTheBlocks(int row) =>
-        Assert.Equal(SimdWidth.Vector256, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, 3, threeByThreeBlocks: true));
+        Assert.Equal(SimdWidth.Vector256, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, 3, registerBlocks: true));
+
+    [Theory]
+    [InlineData(272, 16)]
+    [InlineData(300, 16)]
+    [InlineData(1000, 16)]
+    [InlineData(1024, 16)]
+    [InlineData(256, 8)]
+    [InlineData(224, 8)]
+    public void ForDirectRow_KeepsAvx512ForFiveByFiveBlocksFrom272Outputs(int row, int expectedLanes)
+    {
+        // A 5x5 kernel at unit strides and dilations: AVX-512 register blocks from 272 outputs on (1024
+        // is a tie in lanes, 1000 favours AVX2), the lane count below.
+        Assert.Equal((SimdWidth)expectedLanes, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, 5, registerBlocks: true));
+        Assert.Equal(SimdWidth.Vector256, SimdWidths.ForDirectRow(SimdWidth.Vector512, row, 5, registerBlocks: false));
+    }
 
     [Fact]
     public void ForDirectRow_NeverExceedsTheMaximum() =>
-        Assert.Equal(SimdWidth.Vector256, SimdWidths.ForDirectRow(SimdWidth.Vector256, 1024, 3, threeByThreeBlocks: true));
+        Assert.Equal(SimdWidth.Vector256, SimdWidths.ForDirectRow(SimdWidth.Vector256, 1024, 3, registerBlocks: true));
 }
