@@ -20,6 +20,15 @@ internal static class ConvolutionOracle
         return values;
     }
 
+    /// <summary>Strides and dilations 1 to 3, pads 0 to 3 on each side, any auto_pad.</summary>
+    public static ConvolutionOptions RandomOptions(Random random) => new()
+    {
+        Strides = (random.Next(1, 4), random.Next(1, 4)),
+        Dilations = (random.Next(1, 4), random.Next(1, 4)),
+        Pads = (random.Next(0, 4), random.Next(0, 4), random.Next(0, 4), random.Next(0, 4)),
+        AutoPad = (AutoPad)random.Next(0, 4),
+    };
+
     public static Tensor<float> RandomTensor(Random random, params nint[] lengths)
     {
         long length = 1;

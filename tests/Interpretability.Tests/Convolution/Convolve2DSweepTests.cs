@@ -44,13 +44,7 @@ public class Convolve2DSweepTests
             int channels = random.Next(4) == 0 ? random.Next(2, 5) : 1;
             var options = fast
                 ? new ConvolutionOptions { Pads = random.Next(3) == 0 ? (kh / 2, kw / 2, kh / 2, kw / 2) : (random.Next(0, kh), random.Next(0, kw), random.Next(0, kh), random.Next(0, kw)) }
-                : new ConvolutionOptions
-                {
-                    Strides = (random.Next(1, 4), random.Next(1, 4)),
-                    Dilations = (random.Next(1, 4), random.Next(1, 4)),
-                    Pads = (random.Next(0, 4), random.Next(0, 4), random.Next(0, 4), random.Next(0, 4)),
-                    AutoPad = (AutoPad)random.Next(0, 4),
-                };
+                : RandomOptions(random);
             var (oh, ow) = options.GetOutputSize(h, w, kh, kw);
             if (oh < 1 || ow < 1)
             {

@@ -158,13 +158,7 @@ public class Convolve2DTests
         while (checkedCases < 300)
         {
             int h = random.Next(1, 71), w = random.Next(1, 71), kh = random.Next(1, 8), kw = random.Next(1, 8);
-            var options = new ConvolutionOptions
-            {
-                Strides = (random.Next(1, 4), random.Next(1, 4)),
-                Dilations = (random.Next(1, 4), random.Next(1, 4)),
-                Pads = (random.Next(0, 4), random.Next(0, 4), random.Next(0, 4), random.Next(0, 4)),
-                AutoPad = (AutoPad)random.Next(0, 4),
-            };
+            var options = RandomOptions(random);
             var (oh, ow) = options.GetOutputSize(h, w, kh, kw);
             if (oh < 1 || ow < 1)
             {
