@@ -26,27 +26,7 @@ public class Convolve2DSweepTests
         int cases = 0;
         while (cases < 250)
         {
-            // Mostly the square kernels with specialised paths, at unit strides and dilations; a third anything.
-            bool fast = random.Next(3) != 0;
-            int kh, kw;
-            if (random.Next(4) != 0)
-            {
-                kh = kw = (random.Next(3) * 2) + 3;
-            }
-            else
-            {
-                (kh, kw) = (random.Next(1, 8), random.Next(1, 8));
-            }
-
-            var range = WidthRanges[random.Next(WidthRanges.Length)];
-            int w = random.Next(range.Min, range.Max + 1);
-            int h = random.Next(1, Math.Max(2, Math.Min(48, 600_000 / (w * kh * kw))));
-            int channels = random.Next(4) == 0 ? random.Next(2, 5) : 1;
-            var options = fast
-                ? new ConvolutionOptions { Pads = random.Next(3) == 0 ? (kh / 2, kw / 2, kh / 2, kw / 2) : (random.Next(0, kh), random.Next(0, kw), random.Next(0, kh), random.Next(0, kw)) }
-                : RandomOptions(random);
-            var (oh, ow) = options.GetOutputSize(h, w, kh, kw);
-            if (oh < 1 || ow < 1)
+            if (!NextShape(random, out int channels, out int h, out int w, out int kh, out int kw, out var options, out int oh, out int ow))
             {
                 continue;
             }
@@ -117,6 +97,34 @@ public class Convolve2DSweepTests
         }
     }
 
+    /// <summary>
+    /// A random operand shape for the sweeps: mostly the square kernels with specialised paths at unit
+    /// strides and dilations, a third of the time any options; rows from <see cref="WidthRanges"/>.
+    /// False when the options leave no output.
+    /// </summary>
+    internal static bool NextShape(Random random, out int channels, out int h, out int w, out int kh, out int kw, out ConvolutionOptions options, out int oh, out int ow)
+    {
+        bool fast = random.Next(3) != 0;
+        if (random.Next(4) != 0)
+        {
+            kh = kw = (random.Next(3) * 2) + 3;
+        }
+        else
+        {
+            (kh, kw) = (random.Next(1, 8), random.Next(1, 8));
+        }
+
+        var range = WidthRanges[random.Next(WidthRanges.Length)];
+        w = random.Next(range.Min, range.Max + 1);
+        h = random.Next(1, Math.Max(2, Math.Min(48, 600_000 / (w * kh * kw))));
+        channels = random.Next(4) == 0 ? random.Next(2, 5) : 1;
+        options = fast
+            ? new ConvolutionOptions { Pads = random.Next(3) == 0 ? (kh / 2, kw / 2, kh / 2, kw / 2) : (random.Next(0, kh), random.Next(0, kw), random.Next(0, kh), random.Next(0, kw)) }
+            : RandomOptions(random);
+        (oh, ow) = options.GetOutputSize(h, w, kh, kw);
+        return oh >= 1 && ow >= 1;
+    }
+
     /// <summary>The stride of a dimension: System.Numerics.Tensors rejects a nonzero stride on a dimension of length 1.</summary>
-    private static nint Stride(int length, int stride) => length == 1 ? 0 : stride;
+    internal static nint Stride(int length, int stride) => length == 1 ? 0 : stride;
 }
