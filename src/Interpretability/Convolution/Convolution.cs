@@ -120,10 +120,11 @@ public static partial class Convolution
         int kh = g.KernelHeight, kw = g.KernelWidth, oh = g.OutputHeight, ow = g.OutputWidth;
         bool denseKernel = kernel.IsDense;
         bool denseRows = destinationStrides[1] == 1;
-        bool padCopy = (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25
+        bool tiny = !oneRowAtATime && !edgeVectors && UsesTiny3x3(width, g, channels);
+        bool padCopy = !tiny && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25
             && g.PaddedHeight <= PadCopyMaxFloats && g.PaddedWidth <= PadCopyMaxFloats && g.PaddedHeight * g.PaddedWidth * channels <= PadCopyMaxFloats;
         var planeGeometry = padCopy ? g.ForPaddedInput() : g;
-        long planeScratch = PlaneScratchLength(planeGeometry);
+        long planeScratch = tiny ? TinyScratchLength(g) : PlaneScratchLength(planeGeometry);
         long kernelScratch = denseKernel ? 0 : (long)channels * kh * kw;
         long destinationScratch = denseRows ? 0 : (long)oh * ow;
         long paddedPlane = g.PaddedHeight * g.PaddedWidth, paddedScratch = padCopy ? channels * paddedPlane : 0;
@@ -168,18 +169,25 @@ public static partial class Convolution
                     ColumnOrder = columnOrder,
                     EdgeVectors = edgeVectors,
                 };
-                // The first plane's call may sum every channel into the quads inside the image (3x3
-                // whole rows); the later planes then add only their edge rows.
-                bool interiorDone = false;
-                args.Channels = planeByPlane ? 1 : channels;
-                args.ChannelStride = channelStride;
-                args.InteriorDone = &interiorDone;
-                for (int c = 0; c < channels; c++)
+                if (tiny)
                 {
-                    args.Source = source + (c * channelStride);
-                    args.Kernel = weights + ((nint)c * kh * kw);
-                    args.Accumulate = c > 0;
-                    ConvolvePlane(width, planeGeometry, args, s);
+                    Tiny3x3(g, source, sourceRowStride, sourceColumnStride, weights, bias, args.Destination, args.DestinationRowStride, s);
+                }
+                else
+                {
+                    // The first plane's call may sum every channel into the quads inside the image (3x3
+                    // whole rows); the later planes then add only their edge rows.
+                    bool interiorDone = false;
+                    args.Channels = planeByPlane ? 1 : channels;
+                    args.ChannelStride = channelStride;
+                    args.InteriorDone = &interiorDone;
+                    for (int c = 0; c < channels; c++)
+                    {
+                        args.Source = source + (c * channelStride);
+                        args.Kernel = weights + ((nint)c * kh * kw);
+                        args.Accumulate = c > 0;
+                        ConvolvePlane(width, planeGeometry, args, s);
+                    }
                 }
 
                 if (!denseRows)
