@@ -41,9 +41,21 @@ public static partial class Convolution
     private static unsafe bool UsesQuad5x5Blocks512<TVec, TKh>(int kw, nint* columnOffsets)
         where TVec : struct
         where TKh : IKernelHeight =>
-        typeof(TVec) == typeof(Vector512<float>) && TKh.Value == 5 && kw == 5 && Avx512F.IsSupported
-        && columnOffsets[4] == columnOffsets[0] + 4 && columnOffsets[1] == columnOffsets[0] + 1
-        && columnOffsets[2] == columnOffsets[0] + 2 && columnOffsets[3] == columnOffsets[0] + 3;
+        typeof(TVec) == typeof(Vector512<float>) && TKh.Value == 5 && kw == 5 && Avx512F.IsSupported && AdjacentColumns(columnOffsets, 5);
+
+    /// <summary>Whether the first <paramref name="kw"/> kernel columns read input columns one apart (unit horizontal stride and dilation).</summary>
+    private static unsafe bool AdjacentColumns(nint* columnOffsets, int kw)
+    {
+        for (int kx = 1; kx < kw; kx++)
+        {
+            if (columnOffsets[kx] != columnOffsets[0] + kx)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// <paramref name="blocks"/> blocks of four output rows (<c>d0 + i * dstStride</c>) by 48 columns,

@@ -78,8 +78,7 @@ public static partial class Convolution
     private static unsafe bool UsesQuad3x3Blocks512<TVec, TKh>(int kw, nint* columnOffsets)
         where TVec : struct
         where TKh : IKernelHeight =>
-        typeof(TVec) == typeof(Vector512<float>) && TKh.Value == 3 && kw == 3 && Avx512F.IsSupported
-        && columnOffsets[1] == columnOffsets[0] + 1 && columnOffsets[2] == columnOffsets[0] + 2;
+        typeof(TVec) == typeof(Vector512<float>) && TKh.Value == 3 && kw == 3 && Avx512F.IsSupported && AdjacentColumns(columnOffsets, 3);
 
     /// <summary><c>acc + t0 * k0 + t1 * k1 + t2 * k2</c>, one fused multiply-add after another: one output row's three taps of one kernel row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
