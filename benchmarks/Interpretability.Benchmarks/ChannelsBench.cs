@@ -9,7 +9,7 @@ namespace Interpretability.Benchmarks;
 /// A three-channel image convolved with a three-channel 3x3 kernel into one feature map (what
 /// <c>Convolve2D</c> does with a first layer's RGB kernel), "same" padding, single thread: ONNX
 /// Runtime's Conv with one output channel (the baseline), ours, and ours one plane at a time as before
-/// the channels were summed inside the 3x3 blocks.
+/// the channels were summed inside the 3x3 blocks (at 32, before the small-image kernel summed them).
 /// </summary>
 [Config(typeof(BenchConfig))]
 public class ChannelsBench
@@ -24,8 +24,8 @@ public class ChannelsBench
     private OrtValue[] _ortInputs = [], _ortOutputs = [];
     private readonly string[] _inputNames = ["X"], _outputNames = ["Y"];
 
-    /// <summary>Image side: 224 (ImageNet) and 1000.</summary>
-    [Params(224, 1000)]
+    /// <summary>Image side: 32 (CIFAR), 224 (ImageNet) and 1000.</summary>
+    [Params(32, 224, 1000)]
     public int Size { get; set; }
 
     [GlobalSetup]

@@ -120,11 +120,11 @@ public static partial class Convolution
         int kh = g.KernelHeight, kw = g.KernelWidth, oh = g.OutputHeight, ow = g.OutputWidth;
         bool denseKernel = kernel.IsDense;
         bool denseRows = destinationStrides[1] == 1;
-        bool tiny = !oneRowAtATime && !edgeVectors && UsesTiny3x3(width, g, channels);
+        bool tiny = !oneRowAtATime && !edgeVectors && !planeByPlane && UsesTiny3x3(width, g, channels);
         bool padCopy = !tiny && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25
             && g.PaddedHeight <= PadCopyMaxFloats && g.PaddedWidth <= PadCopyMaxFloats && g.PaddedHeight * g.PaddedWidth * channels <= PadCopyMaxFloats;
         var planeGeometry = padCopy ? g.ForPaddedInput() : g;
-        long planeScratch = tiny ? TinyScratchLength(g) : PlaneScratchLength(planeGeometry);
+        long planeScratch = tiny ? TinyScratchLength(g, channels) : PlaneScratchLength(planeGeometry);
         long kernelScratch = denseKernel ? 0 : (long)channels * kh * kw;
         long destinationScratch = denseRows ? 0 : (long)oh * ow;
         long paddedPlane = g.PaddedHeight * g.PaddedWidth, paddedScratch = padCopy ? channels * paddedPlane : 0;
@@ -171,7 +171,7 @@ public static partial class Convolution
                 };
                 if (tiny)
                 {
-                    Tiny3x3(g, source, sourceRowStride, sourceColumnStride, weights, bias, args.Destination, args.DestinationRowStride, s);
+                    Tiny3x3(g, channels, source, channelStride, sourceRowStride, sourceColumnStride, weights, bias, args.Destination, args.DestinationRowStride, s);
                 }
                 else
                 {
