@@ -53,14 +53,9 @@ public static partial class Convolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Tiny3x3(in ConvGeometry g, int channels, float* source, nint channelStride, nint rowStride, nint columnStride, float* w, float bias, float* destination, nint destinationRowStride, float* scratch)
     {
-        // The padded copies: zeros, then each channel's rows at (PadTop, PadLeft).
         nint plane = (nint)(TinyRows(g) * TinyPitch);
         float* padded = (float*)(((nint)scratch + 63) & ~(nint)63);
-        new Span<float>(padded, (int)(plane * channels)).Clear();
-        for (int c = 0; c < channels; c++)
-        {
-            Conv2DPlan.CopyIntoPaddedPlane(g, source + (c * channelStride), rowStride, columnStride, padded + (c * plane) + (g.PadTop * TinyPitch) + g.PadLeft, TinyPitch);
-        }
+        CopyPadded(g, channels, source, channelStride, rowStride, columnStride, padded, TinyPitch, plane);
 
         var biasVector = Vector512.Create(bias);
         var lanes = Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
@@ -76,19 +71,19 @@ public static partial class Convolution
                 Vector512<float> w00 = Vector512.Create(k[0]), w01 = Vector512.Create(k[1]), w02 = Vector512.Create(k[2]);
                 Vector512<float> w10 = Vector512.Create(k[3]), w11 = Vector512.Create(k[4]), w12 = Vector512.Create(k[5]);
                 Vector512<float> w20 = Vector512.Create(k[6]), w21 = Vector512.Create(k[7]), w22 = Vector512.Create(k[8]);
-                Vector512<float> x0, x1, x2, t1, t2, u1, u2;
+                Vector512<float> x0, x1, t1, t2, u1, u2;
 
-                TinyRow(r, out x0, out x1, out x2, out t1, out t2, out u1, out u2);
+                TinyRow(r, out x0, out x1, out t1, out t2, out u1, out u2);
                 a00 = Taps(a00, x0, t1, t2, w00, w01, w02);
                 a01 = Taps(a01, x1, u1, u2, w00, w01, w02);
 
-                TinyRow(r + TinyPitch, out x0, out x1, out x2, out t1, out t2, out u1, out u2);
+                TinyRow(r + TinyPitch, out x0, out x1, out t1, out t2, out u1, out u2);
                 a00 = Taps(a00, x0, t1, t2, w10, w11, w12);
                 a01 = Taps(a01, x1, u1, u2, w10, w11, w12);
                 a10 = Taps(a10, x0, t1, t2, w00, w01, w02);
                 a11 = Taps(a11, x1, u1, u2, w00, w01, w02);
 
-                TinyRow(r + (2 * TinyPitch), out x0, out x1, out x2, out t1, out t2, out u1, out u2);
+                TinyRow(r + (2 * TinyPitch), out x0, out x1, out t1, out t2, out u1, out u2);
                 a00 = Taps(a00, x0, t1, t2, w20, w21, w22);
                 a01 = Taps(a01, x1, u1, u2, w20, w21, w22);
                 a10 = Taps(a10, x0, t1, t2, w10, w11, w12);
@@ -96,7 +91,7 @@ public static partial class Convolution
                 a20 = Taps(a20, x0, t1, t2, w00, w01, w02);
                 a21 = Taps(a21, x1, u1, u2, w00, w01, w02);
 
-                TinyRow(r + (3 * TinyPitch), out x0, out x1, out x2, out t1, out t2, out u1, out u2);
+                TinyRow(r + (3 * TinyPitch), out x0, out x1, out t1, out t2, out u1, out u2);
                 a10 = Taps(a10, x0, t1, t2, w20, w21, w22);
                 a11 = Taps(a11, x1, u1, u2, w20, w21, w22);
                 a20 = Taps(a20, x0, t1, t2, w10, w11, w12);
@@ -104,13 +99,13 @@ public static partial class Convolution
                 a30 = Taps(a30, x0, t1, t2, w00, w01, w02);
                 a31 = Taps(a31, x1, u1, u2, w00, w01, w02);
 
-                TinyRow(r + (4 * TinyPitch), out x0, out x1, out x2, out t1, out t2, out u1, out u2);
+                TinyRow(r + (4 * TinyPitch), out x0, out x1, out t1, out t2, out u1, out u2);
                 a20 = Taps(a20, x0, t1, t2, w20, w21, w22);
                 a21 = Taps(a21, x1, u1, u2, w20, w21, w22);
                 a30 = Taps(a30, x0, t1, t2, w10, w11, w12);
                 a31 = Taps(a31, x1, u1, u2, w10, w11, w12);
 
-                TinyRow(r + (5 * TinyPitch), out x0, out x1, out x2, out t1, out t2, out u1, out u2);
+                TinyRow(r + (5 * TinyPitch), out x0, out x1, out t1, out t2, out u1, out u2);
                 a30 = Taps(a30, x0, t1, t2, w20, w21, w22);
                 a31 = Taps(a31, x1, u1, u2, w20, w21, w22);
             }
@@ -137,11 +132,11 @@ public static partial class Convolution
 
     /// <summary>One padded row's two vectors (<paramref name="x0"/>, <paramref name="x1"/>) and their taps one and two columns over.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void TinyRow(float* p, out Vector512<float> x0, out Vector512<float> x1, out Vector512<float> x2, out Vector512<float> t1, out Vector512<float> t2, out Vector512<float> u1, out Vector512<float> u2)
+    private static unsafe void TinyRow(float* p, out Vector512<float> x0, out Vector512<float> x1, out Vector512<float> t1, out Vector512<float> t2, out Vector512<float> u1, out Vector512<float> u2)
     {
         x0 = Vector512.Load(p);
         x1 = Vector512.Load(p + 16);
-        x2 = Vector512.Load(p + 32);
+        var x2 = Vector512.Load(p + 32);
         t1 = Shifted(x0, x1, 1);
         t2 = Shifted(x0, x1, 2);
         u1 = Shifted(x1, x2, 1);

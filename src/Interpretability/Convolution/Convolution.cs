@@ -154,7 +154,7 @@ public static partial class Convolution
                 {
                     // A small plane is copied into a zero-padded one, and the convolution runs unpadded on it.
                     source = s + planeScratch + kernelScratch + destinationScratch;
-                    CopyPadded(g, channels, src, channelStride, sourceRowStride, sourceColumnStride, source);
+                    CopyPadded(g, channels, src, channelStride, sourceRowStride, sourceColumnStride, source, (nint)g.PaddedWidth, (nint)paddedPlane);
                     (channelStride, sourceRowStride, sourceColumnStride) = ((nint)paddedPlane, (nint)g.PaddedWidth, 1);
                 }
 
@@ -226,15 +226,15 @@ public static partial class Convolution
 
     /// <summary>
     /// Copies <paramref name="channels"/> planes of the image into <paramref name="to"/>, each
-    /// <c>PaddedHeight x PaddedWidth</c> with the padding zeroed.
+    /// <paramref name="plane"/> floats of rows <paramref name="pitch"/> apart, all zero but the image's
+    /// rows at <c>(PadTop, PadLeft)</c>.
     /// </summary>
-    private static unsafe void CopyPadded(in ConvGeometry g, int channels, float* image, nint channelStride, nint rowStride, nint columnStride, float* to)
+    private static unsafe void CopyPadded(in ConvGeometry g, int channels, float* image, nint channelStride, nint rowStride, nint columnStride, float* to, nint pitch, nint plane)
     {
-        nint paddedWidth = (nint)g.PaddedWidth, plane = (nint)(g.PaddedHeight * g.PaddedWidth);
         NativeMemory.Clear(to, (nuint)(channels * plane) * sizeof(float));
         for (int c = 0; c < channels; c++)
         {
-            Conv2DPlan.CopyIntoPaddedPlane(g, image + (c * channelStride), rowStride, columnStride, to + (c * plane) + (g.PadTop * paddedWidth) + g.PadLeft, paddedWidth);
+            Conv2DPlan.CopyIntoPaddedPlane(g, image + (c * channelStride), rowStride, columnStride, to + (c * plane) + (g.PadTop * pitch) + g.PadLeft, pitch);
         }
     }
 

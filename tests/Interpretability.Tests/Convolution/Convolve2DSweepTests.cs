@@ -126,5 +126,5 @@ public class Convolve2DSweepTests
     }
 
     /// <summary>The stride of a dimension: System.Numerics.Tensors rejects a nonzero stride on a dimension of length 1.</summary>
-    internal static nint Stride(int length, int stride) => length == 1 ? 0 : stride;
+    private static nint Stride(int length, int stride) => length == 1 ? 0 : stride;
 }
