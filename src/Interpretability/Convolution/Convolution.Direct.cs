@@ -203,7 +203,7 @@ public static partial class Convolution
     internal static unsafe void ConvolvePlane(SimdWidth maxWidth, in ConvGeometry g, in PlaneArgs args, float* scratch)
     {
         bool registerBlocks = g.KernelHeight == g.KernelWidth && g.KernelWidth is 3 or 5 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1;
-        switch (SimdWidths.ForDirectRow(maxWidth, g.OutputWidth, g.KernelWidth, registerBlocks))
+        switch (SimdWidths.ForDirectRow(maxWidth, g.OutputWidth, g.KernelWidth, registerBlocks, SimdWidths.FullRate512))
         {
             case SimdWidth.Vector512:
                 ConvolvePlane<Vector512Ops, Vector512<float>>(g, args, scratch);

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Interpretability;
 
@@ -116,6 +118,21 @@ internal static class SimdWidths
     public const int FiveByFiveBlocksMinRow = 272;
 
     /// <summary>
+    /// <see cref="FiveByFiveBlocksMinRow"/> on a machine with full-rate AVX-512 (<see cref="FullRate512"/>).
+    /// </summary>
+    /// <remarks>
+    /// Stopwatch on Zen 5 (fastest of 9, both policies alternately in one process, "same" padding,
+    /// tiered compilation off): AVX-512 against AVX2, 80x80 2.90 against 3.99 us, 88x88 3.82 against
+    /// 4.32, 96x96 4.55 against 5.41, 128x128 6.10 against 8.95, 224x224 15.8 against 24.9; below 80
+    /// it wins some widths and loses others (48x48 1.16 against 1.40 us, 64x64 2.64 against 2.50,
+    /// 72x72 3.34 against 3.25, 24x24 0.65 against 0.47). For 7x7 the widest vector was as fast or
+    /// faster at every width measured but 24 (40x40 1.76 against 2.09 us, 56x56 2.65 against 3.45,
+    /// 88x88 6.12 against 8.16, 24x24 0.79 against 0.72); for 3x3 the rules of the half-rate machine
+    /// were as fast or faster at every width (40x40 0.72 against 1.19 us, 72x72 1.55 against 1.96).
+    /// </remarks>
+    public const int FullRateFiveByFiveBlocksMinRow = 80;
+
+    /// <summary>
     /// The width for a direct-convolution row of <paramref name="rowLength"/> outputs: among the
     /// widths that fit the row (<see cref="ForRow"/> and narrower), the one that spends the fewest
     /// FMA cycles, counting the lanes the overlapping last vector computes twice, at AVX-512's and
@@ -135,10 +152,21 @@ internal static class SimdWidths
     /// (3x3) or <see cref="FiveByFiveBlocksMinRow"/> (5x5) outputs or more keep AVX-512 whatever the
     /// lane count says, ties or not; the tie exception above now acts only on kernels 3 wide that the
     /// blocks do not run (strided, dilated, or not 3 high), where it was not measured and is kept as it was.
+    /// All of that is for a machine whose 512-bit FMAs run at half the rate of its 256-bit ones; where
+    /// they run at the same rate (<paramref name="fullRate512"/>, <see cref="FullRate512"/>), kernels wider
+    /// than 5, and 5x5 register blocks from <see cref="FullRateFiveByFiveBlocksMinRow"/> outputs, take the
+    /// widest vector that fits; narrower kernels keep the rules above, which measured as fast or faster there.
     /// </summary>
-    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth, bool registerBlocks = false)
+    public static SimdWidth ForDirectRow(SimdWidth max, int rowLength, int kernelWidth, bool registerBlocks, bool fullRate512)
     {
         var best = ForRow(max, rowLength);
+        if (fullRate512 && (kernelWidth > 5 || (kernelWidth == 5 && registerBlocks && rowLength >= FullRateFiveByFiveBlocksMinRow)))
+        {
+            // A 512-bit vector costs what a 256-bit one does, so the widest that fits covers the row in
+            // the fewest cycles.
+            return best;
+        }
+
         if (best == SimdWidth.Vector512 && registerBlocks
             && rowLength >= (kernelWidth == 5 ? FiveByFiveBlocksMinRow : kernelWidth == 3 ? ThreeByThreeBlocksMinRow : int.MaxValue))
         {
@@ -164,7 +192,140 @@ internal static class SimdWidths
             return lanes / lanesPerCycle;
         }
 
-        static SimdWidth Narrower(SimdWidth width) =>
-            width == SimdWidth.Vector512 ? SimdWidth.Vector256 : width == SimdWidth.Vector256 ? SimdWidth.Vector128 : SimdWidth.Scalar;
+    }
+
+    private static SimdWidth Narrower(SimdWidth width) =>
+        width == SimdWidth.Vector512 ? SimdWidth.Vector256 : width == SimdWidth.Vector256 ? SimdWidth.Vector128 : SimdWidth.Scalar;
+
+    /// <summary>
+    /// Whether this machine retires 512-bit FMAs as fast as 256-bit ones, so that AVX-512 computes
+    /// twice the floats per cycle (Zen 5 servers and desktops, Xeons with two 512-bit FMA units),
+    /// rather than at half their rate, splitting each into two 256-bit halves (Zen 4, and Intel
+    /// client cores with one 512-bit FMA port), where the two widths compute the same floats per
+    /// cycle and <see cref="ForDirectRow"/> often prefers AVX2's finer steps.
+    /// </summary>
+    /// <remarks>
+    /// Measured once per process, on first use: the fastest of seven timed runs of 12,288 512-bit
+    /// FMAs in twelve independent chains against the same count of 256-bit ones, run alternately
+    /// (about 50 us in all). Full rate when the 512-bit runs take less than 1.5 times as long (this
+    /// repository's machines: about 1.0 on Zen 5, 2.0 on Zen 4, per <c>FmaPeakBench</c>). Set the
+    /// environment variable <c>INTERPRETABILITY_AVX512_FULL_RATE</c> to <c>1</c> or <c>0</c> to skip the
+    /// measurement. The choice changes which SIMD width runs a row, so results differ between the
+    /// two only by rounding. Tests and benchmarks set it to run both policies on one machine.
+    /// </remarks>
+    public static bool FullRate512
+    {
+        get
+        {
+            int value = s_fullRate512;
+            if (value < 0)
+            {
+                value = DetectFullRate512() ? 1 : 0;
+                s_fullRate512 = value;
+            }
+
+            return value == 1;
+        }
+
+        internal set => s_fullRate512 = value ? 1 : 0;
+    }
+
+    private static int s_fullRate512 = -1;
+
+    private static float s_fmaSink;
+
+    private static bool DetectFullRate512()
+    {
+        if (Best != SimdWidth.Vector512)
+        {
+            return false;
+        }
+
+        switch (Environment.GetEnvironmentVariable("INTERPRETABILITY_AVX512_FULL_RATE"))
+        {
+            case "1":
+                return true;
+            case "0":
+                return false;
+        }
+
+        const int Steps = 1024;
+        long fastest512 = long.MaxValue, fastest256 = long.MaxValue;
+        Fma512Ticks(Steps);
+        for (int trial = 0; trial < 7; trial++)
+        {
+            fastest512 = Math.Min(fastest512, Fma512Ticks(Steps));
+            fastest256 = Math.Min(fastest256, Fma256Ticks(Steps));
+        }
+
+        return fastest512 * 2 < fastest256 * 3;
+    }
+
+    private static long Fma512Ticks(int steps)
+    {
+        long start = Stopwatch.GetTimestamp();
+        s_fmaSink = Fma512(steps);
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>Twelve chains of <paramref name="steps"/> 512-bit FMAs; no call inside, so the chains stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Fma512(int steps)
+    {
+        var m = Vector512.Create(0.9999f);
+        var b = Vector512.Create(1e-7f);
+        Vector512<float> a0 = Vector512.Create(1f), a1 = a0 * 2, a2 = a0 * 3, a3 = a0 * 4, a4 = a0 * 5, a5 = a0 * 6;
+        Vector512<float> a6 = a0 * 7, a7 = a0 * 8, a8 = a0 * 9, a9 = a0 * 10, a10 = a0 * 11, a11 = a0 * 12;
+        for (int i = 0; i < steps; i++)
+        {
+            a0 = Vector512.FusedMultiplyAdd(a0, m, b);
+            a1 = Vector512.FusedMultiplyAdd(a1, m, b);
+            a2 = Vector512.FusedMultiplyAdd(a2, m, b);
+            a3 = Vector512.FusedMultiplyAdd(a3, m, b);
+            a4 = Vector512.FusedMultiplyAdd(a4, m, b);
+            a5 = Vector512.FusedMultiplyAdd(a5, m, b);
+            a6 = Vector512.FusedMultiplyAdd(a6, m, b);
+            a7 = Vector512.FusedMultiplyAdd(a7, m, b);
+            a8 = Vector512.FusedMultiplyAdd(a8, m, b);
+            a9 = Vector512.FusedMultiplyAdd(a9, m, b);
+            a10 = Vector512.FusedMultiplyAdd(a10, m, b);
+            a11 = Vector512.FusedMultiplyAdd(a11, m, b);
+        }
+
+        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+
+    private static long Fma256Ticks(int steps)
+    {
+        long start = Stopwatch.GetTimestamp();
+        s_fmaSink = Fma256(steps);
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>Twelve chains of <paramref name="steps"/> 256-bit FMAs; no call inside, so the chains stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Fma256(int steps)
+    {
+        var m = Vector256.Create(0.9999f);
+        var b = Vector256.Create(1e-7f);
+        Vector256<float> a0 = Vector256.Create(1f), a1 = a0 * 2, a2 = a0 * 3, a3 = a0 * 4, a4 = a0 * 5, a5 = a0 * 6;
+        Vector256<float> a6 = a0 * 7, a7 = a0 * 8, a8 = a0 * 9, a9 = a0 * 10, a10 = a0 * 11, a11 = a0 * 12;
+        for (int i = 0; i < steps; i++)
+        {
+            a0 = Vector256.FusedMultiplyAdd(a0, m, b);
+            a1 = Vector256.FusedMultiplyAdd(a1, m, b);
+            a2 = Vector256.FusedMultiplyAdd(a2, m, b);
+            a3 = Vector256.FusedMultiplyAdd(a3, m, b);
+            a4 = Vector256.FusedMultiplyAdd(a4, m, b);
+            a5 = Vector256.FusedMultiplyAdd(a5, m, b);
+            a6 = Vector256.FusedMultiplyAdd(a6, m, b);
+            a7 = Vector256.FusedMultiplyAdd(a7, m, b);
+            a8 = Vector256.FusedMultiplyAdd(a8, m, b);
+            a9 = Vector256.FusedMultiplyAdd(a9, m, b);
+            a10 = Vector256.FusedMultiplyAdd(a10, m, b);
+            a11 = Vector256.FusedMultiplyAdd(a11, m, b);
+        }
+
+        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
     }
 }

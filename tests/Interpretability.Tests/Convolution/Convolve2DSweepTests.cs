@@ -19,12 +19,18 @@ public class Convolve2DSweepTests
 
     [Theory]
     [MemberData(nameof(Widths))]
-    public unsafe void Convolve2D_MatchesOracleOnRandomShapesAcrossEveryPath(int lanes)
+    public void Convolve2D_MatchesOracleOnRandomShapesAcrossEveryPath(int lanes) =>
+        Sweep((SimdWidth)lanes, new Random(2026 + lanes), 250);
+
+    /// <summary>
+    /// <paramref name="count"/> random cases at <paramref name="width"/> (<see cref="NextShape"/>), each
+    /// against the oracle, with padded source and destination rows, strided columns, both column
+    /// orders and a NaN guard around the destination.
+    /// </summary>
+    internal static unsafe void Sweep(SimdWidth width, Random random, int count)
     {
-        var width = (SimdWidth)lanes;
-        var random = new Random(2026 + lanes);
         int cases = 0;
-        while (cases < 250)
+        while (cases < count)
         {
             if (!NextShape(random, out int channels, out int h, out int w, out int kh, out int kw, out var options, out int oh, out int ow))
             {
