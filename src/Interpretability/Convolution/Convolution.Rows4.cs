@@ -78,6 +78,15 @@ public static partial class Convolution
         nint n = width;
         TVec biasVector = TOps.Broadcast(bias);
         nint first = 0;
+        if (leftMasks != null && rightMasks != null && width >= 2 * v)
+        {
+            // Both edges in one loop: eight accumulator chains instead of two runs of four.
+            Rows4x2Masked<TOps, TVec, TKh>(rows, kw, w, columnOffsets, leftMasks, rightMasks, dst, dstStride, width - v, biasVector, accumulate);
+            first = v;
+            n -= 2 * v;
+            leftMasks = rightMasks = null;
+        }
+
         if (leftMasks != null)
         {
             Rows4x1Masked<TOps, TVec, TKh>(rows, kw, w, columnOffsets, leftMasks, dst, dstStride, 0, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
@@ -783,5 +792,245 @@ public static partial class Convolution
         r1 = a10;
         r2 = a20;
         r3 = a30;
+    }
+
+    /// <summary>
+    /// <see cref="Rows4x1Masked{TOps, TVec, TKh}"/> at both edges of a padded row at once: the left edge's
+    /// vector at column 0 (<paramref name="leftMasks"/>) and the right edge's at <paramref name="right"/>
+    /// (<paramref name="rightMasks"/>), sharing each kernel column's broadcasts. One edge alone is four
+    /// chains of kh * kw dependent FMAs, which run at half the FMA rate of a two-pipe core; the two
+    /// edges together are eight chains. Each output's sum runs in the same order as there, so the
+    /// results are the same to the bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Rows4x2Masked<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* leftMasks, float* rightMasks, float* dst, nint dstStride, nint right, TVec bias, bool accumulate)
+        where TOps : IVectorOps<TVec>
+        where TVec : struct
+        where TKh : IKernelHeight
+    {
+        TVec a00, a10, a20, a30, b00, b10, b20, b30;
+        if (accumulate)
+        {
+            a00 = TOps.Load(dst);
+            a10 = TOps.Load(dst + dstStride);
+            a20 = TOps.Load(dst + (2 * dstStride));
+            a30 = TOps.Load(dst + (3 * dstStride));
+            b00 = TOps.Load(dst + right);
+            b10 = TOps.Load(dst + dstStride + right);
+            b20 = TOps.Load(dst + (2 * dstStride) + right);
+            b30 = TOps.Load(dst + (3 * dstStride) + right);
+        }
+        else
+        {
+            a00 = a10 = a20 = a30 = b00 = b10 = b20 = b30 = bias;
+        }
+
+        if (TKh.Value == 3)
+        {
+            for (int kx = 0; kx < kw; kx++)
+            {
+                float* wk = w + kx;
+                TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]);
+                nint o = columnOffsets[kx];
+                TVec v0, u0, mask = TOps.Load(leftMasks + (kx * TOps.Count)), rightMask = TOps.Load(rightMasks + (kx * TOps.Count));
+                v0 = TOps.And(TOps.Load(rows[0] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[0] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w0, a00);
+                b00 = TOps.MultiplyAdd(u0, w0, b00);
+                v0 = TOps.And(TOps.Load(rows[1] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[1] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w1, a00);
+                b00 = TOps.MultiplyAdd(u0, w1, b00);
+                a10 = TOps.MultiplyAdd(v0, w0, a10);
+                b10 = TOps.MultiplyAdd(u0, w0, b10);
+                v0 = TOps.And(TOps.Load(rows[2] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[2] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w2, a00);
+                b00 = TOps.MultiplyAdd(u0, w2, b00);
+                a10 = TOps.MultiplyAdd(v0, w1, a10);
+                b10 = TOps.MultiplyAdd(u0, w1, b10);
+                a20 = TOps.MultiplyAdd(v0, w0, a20);
+                b20 = TOps.MultiplyAdd(u0, w0, b20);
+                v0 = TOps.And(TOps.Load(rows[3] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[3] + o + right), rightMask);
+                a10 = TOps.MultiplyAdd(v0, w2, a10);
+                b10 = TOps.MultiplyAdd(u0, w2, b10);
+                a20 = TOps.MultiplyAdd(v0, w1, a20);
+                b20 = TOps.MultiplyAdd(u0, w1, b20);
+                a30 = TOps.MultiplyAdd(v0, w0, a30);
+                b30 = TOps.MultiplyAdd(u0, w0, b30);
+                v0 = TOps.And(TOps.Load(rows[4] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[4] + o + right), rightMask);
+                a20 = TOps.MultiplyAdd(v0, w2, a20);
+                b20 = TOps.MultiplyAdd(u0, w2, b20);
+                a30 = TOps.MultiplyAdd(v0, w1, a30);
+                b30 = TOps.MultiplyAdd(u0, w1, b30);
+                v0 = TOps.And(TOps.Load(rows[5] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[5] + o + right), rightMask);
+                a30 = TOps.MultiplyAdd(v0, w2, a30);
+                b30 = TOps.MultiplyAdd(u0, w2, b30);
+            }
+        }
+        else if (TKh.Value == 5)
+        {
+            for (int kx = 0; kx < kw; kx++)
+            {
+                float* wk = w + kx;
+                TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]);
+                nint o = columnOffsets[kx];
+                TVec v0, u0, mask = TOps.Load(leftMasks + (kx * TOps.Count)), rightMask = TOps.Load(rightMasks + (kx * TOps.Count));
+                v0 = TOps.And(TOps.Load(rows[0] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[0] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w0, a00);
+                b00 = TOps.MultiplyAdd(u0, w0, b00);
+                v0 = TOps.And(TOps.Load(rows[1] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[1] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w1, a00);
+                b00 = TOps.MultiplyAdd(u0, w1, b00);
+                a10 = TOps.MultiplyAdd(v0, w0, a10);
+                b10 = TOps.MultiplyAdd(u0, w0, b10);
+                v0 = TOps.And(TOps.Load(rows[2] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[2] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w2, a00);
+                b00 = TOps.MultiplyAdd(u0, w2, b00);
+                a10 = TOps.MultiplyAdd(v0, w1, a10);
+                b10 = TOps.MultiplyAdd(u0, w1, b10);
+                a20 = TOps.MultiplyAdd(v0, w0, a20);
+                b20 = TOps.MultiplyAdd(u0, w0, b20);
+                v0 = TOps.And(TOps.Load(rows[3] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[3] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w3, a00);
+                b00 = TOps.MultiplyAdd(u0, w3, b00);
+                a10 = TOps.MultiplyAdd(v0, w2, a10);
+                b10 = TOps.MultiplyAdd(u0, w2, b10);
+                a20 = TOps.MultiplyAdd(v0, w1, a20);
+                b20 = TOps.MultiplyAdd(u0, w1, b20);
+                a30 = TOps.MultiplyAdd(v0, w0, a30);
+                b30 = TOps.MultiplyAdd(u0, w0, b30);
+                v0 = TOps.And(TOps.Load(rows[4] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[4] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w4, a00);
+                b00 = TOps.MultiplyAdd(u0, w4, b00);
+                a10 = TOps.MultiplyAdd(v0, w3, a10);
+                b10 = TOps.MultiplyAdd(u0, w3, b10);
+                a20 = TOps.MultiplyAdd(v0, w2, a20);
+                b20 = TOps.MultiplyAdd(u0, w2, b20);
+                a30 = TOps.MultiplyAdd(v0, w1, a30);
+                b30 = TOps.MultiplyAdd(u0, w1, b30);
+                v0 = TOps.And(TOps.Load(rows[5] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[5] + o + right), rightMask);
+                a10 = TOps.MultiplyAdd(v0, w4, a10);
+                b10 = TOps.MultiplyAdd(u0, w4, b10);
+                a20 = TOps.MultiplyAdd(v0, w3, a20);
+                b20 = TOps.MultiplyAdd(u0, w3, b20);
+                a30 = TOps.MultiplyAdd(v0, w2, a30);
+                b30 = TOps.MultiplyAdd(u0, w2, b30);
+                v0 = TOps.And(TOps.Load(rows[6] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[6] + o + right), rightMask);
+                a20 = TOps.MultiplyAdd(v0, w4, a20);
+                b20 = TOps.MultiplyAdd(u0, w4, b20);
+                a30 = TOps.MultiplyAdd(v0, w3, a30);
+                b30 = TOps.MultiplyAdd(u0, w3, b30);
+                v0 = TOps.And(TOps.Load(rows[7] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[7] + o + right), rightMask);
+                a30 = TOps.MultiplyAdd(v0, w4, a30);
+                b30 = TOps.MultiplyAdd(u0, w4, b30);
+            }
+        }
+        else
+        {
+            for (int kx = 0; kx < kw; kx++)
+            {
+                float* wk = w + kx;
+                TVec w0 = TOps.Broadcast(wk[0]), w1 = TOps.Broadcast(wk[kw]), w2 = TOps.Broadcast(wk[2 * kw]), w3 = TOps.Broadcast(wk[3 * kw]), w4 = TOps.Broadcast(wk[4 * kw]), w5 = TOps.Broadcast(wk[5 * kw]), w6 = TOps.Broadcast(wk[6 * kw]);
+                nint o = columnOffsets[kx];
+                TVec v0, u0, mask = TOps.Load(leftMasks + (kx * TOps.Count)), rightMask = TOps.Load(rightMasks + (kx * TOps.Count));
+                v0 = TOps.And(TOps.Load(rows[0] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[0] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w0, a00);
+                b00 = TOps.MultiplyAdd(u0, w0, b00);
+                v0 = TOps.And(TOps.Load(rows[1] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[1] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w1, a00);
+                b00 = TOps.MultiplyAdd(u0, w1, b00);
+                a10 = TOps.MultiplyAdd(v0, w0, a10);
+                b10 = TOps.MultiplyAdd(u0, w0, b10);
+                v0 = TOps.And(TOps.Load(rows[2] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[2] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w2, a00);
+                b00 = TOps.MultiplyAdd(u0, w2, b00);
+                a10 = TOps.MultiplyAdd(v0, w1, a10);
+                b10 = TOps.MultiplyAdd(u0, w1, b10);
+                a20 = TOps.MultiplyAdd(v0, w0, a20);
+                b20 = TOps.MultiplyAdd(u0, w0, b20);
+                v0 = TOps.And(TOps.Load(rows[3] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[3] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w3, a00);
+                b00 = TOps.MultiplyAdd(u0, w3, b00);
+                a10 = TOps.MultiplyAdd(v0, w2, a10);
+                b10 = TOps.MultiplyAdd(u0, w2, b10);
+                a20 = TOps.MultiplyAdd(v0, w1, a20);
+                b20 = TOps.MultiplyAdd(u0, w1, b20);
+                a30 = TOps.MultiplyAdd(v0, w0, a30);
+                b30 = TOps.MultiplyAdd(u0, w0, b30);
+                v0 = TOps.And(TOps.Load(rows[4] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[4] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w4, a00);
+                b00 = TOps.MultiplyAdd(u0, w4, b00);
+                a10 = TOps.MultiplyAdd(v0, w3, a10);
+                b10 = TOps.MultiplyAdd(u0, w3, b10);
+                a20 = TOps.MultiplyAdd(v0, w2, a20);
+                b20 = TOps.MultiplyAdd(u0, w2, b20);
+                a30 = TOps.MultiplyAdd(v0, w1, a30);
+                b30 = TOps.MultiplyAdd(u0, w1, b30);
+                v0 = TOps.And(TOps.Load(rows[5] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[5] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w5, a00);
+                b00 = TOps.MultiplyAdd(u0, w5, b00);
+                a10 = TOps.MultiplyAdd(v0, w4, a10);
+                b10 = TOps.MultiplyAdd(u0, w4, b10);
+                a20 = TOps.MultiplyAdd(v0, w3, a20);
+                b20 = TOps.MultiplyAdd(u0, w3, b20);
+                a30 = TOps.MultiplyAdd(v0, w2, a30);
+                b30 = TOps.MultiplyAdd(u0, w2, b30);
+                v0 = TOps.And(TOps.Load(rows[6] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[6] + o + right), rightMask);
+                a00 = TOps.MultiplyAdd(v0, w6, a00);
+                b00 = TOps.MultiplyAdd(u0, w6, b00);
+                a10 = TOps.MultiplyAdd(v0, w5, a10);
+                b10 = TOps.MultiplyAdd(u0, w5, b10);
+                a20 = TOps.MultiplyAdd(v0, w4, a20);
+                b20 = TOps.MultiplyAdd(u0, w4, b20);
+                a30 = TOps.MultiplyAdd(v0, w3, a30);
+                b30 = TOps.MultiplyAdd(u0, w3, b30);
+                v0 = TOps.And(TOps.Load(rows[7] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[7] + o + right), rightMask);
+                a10 = TOps.MultiplyAdd(v0, w6, a10);
+                b10 = TOps.MultiplyAdd(u0, w6, b10);
+                a20 = TOps.MultiplyAdd(v0, w5, a20);
+                b20 = TOps.MultiplyAdd(u0, w5, b20);
+                a30 = TOps.MultiplyAdd(v0, w4, a30);
+                b30 = TOps.MultiplyAdd(u0, w4, b30);
+                v0 = TOps.And(TOps.Load(rows[8] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[8] + o + right), rightMask);
+                a20 = TOps.MultiplyAdd(v0, w6, a20);
+                b20 = TOps.MultiplyAdd(u0, w6, b20);
+                a30 = TOps.MultiplyAdd(v0, w5, a30);
+                b30 = TOps.MultiplyAdd(u0, w5, b30);
+                v0 = TOps.And(TOps.Load(rows[9] + o), mask);
+                u0 = TOps.And(TOps.Load(rows[9] + o + right), rightMask);
+                a30 = TOps.MultiplyAdd(v0, w6, a30);
+                b30 = TOps.MultiplyAdd(u0, w6, b30);
+            }
+        }
+
+        TOps.Store(a00, dst);
+        TOps.Store(a10, dst + dstStride);
+        TOps.Store(a20, dst + (2 * dstStride));
+        TOps.Store(a30, dst + (3 * dstStride));
+        TOps.Store(b00, dst + right);
+        TOps.Store(b10, dst + dstStride + right);
+        TOps.Store(b20, dst + (2 * dstStride) + right);
+        TOps.Store(b30, dst + (3 * dstStride) + right);
     }
 }
