@@ -518,10 +518,20 @@ public static partial class Convolution
 
         // An earlier plane's call summed this plane into the quads inside the image (Channels).
         bool skipInterior = args.Accumulate && args.InteriorDone != null && *args.InteriorDone;
+        bool oct = UsesOct7x7(g, v, args.SourceRowStride);
         int y = 0;
         for (; y + 4 <= g.OutputHeight; y += 4)
         {
             long top = y - (long)g.PadTop;
+            if (oct && y + 8 <= g.OutputHeight)
+            {
+                // Eight output rows from fourteen input rows (7x7 on full-rate AVX-512).
+                rowSource.Fill(top, kh + 7, rows);
+                ConvolveOct7x7(rows, args.Kernel, columnOffsets, args.Destination + (y * args.DestinationRowStride), args.DestinationRowStride, ow, args.Bias, args.Accumulate, useLeft, useRight, args.Backwards);
+                y += 4;
+                continue;
+            }
+
             if (rowMasks != null && (!args.Accumulate || skipInterior) && top >= 1)
             {
                 // Quads whose six input rows are all inside the image (rows 1 .. InputHeight - 2, read in

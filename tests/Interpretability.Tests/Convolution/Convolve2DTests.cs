@@ -8,7 +8,7 @@ public class Convolve2DTests
     public static TheoryData<int> Widths() => [.. SimdWidths.Supported.Select(w => (int)w)];
 
     /// <summary>Runs Convolve2DCore at one SIMD width and compares with the oracle.</summary>
-    private static void Check(SimdWidth width, Random random, int channels, int h, int w, int kh, int kw, ConvolutionOptions options, float bias, bool rank3 = true, int columnOrder = 0)
+    internal static void Check(SimdWidth width, Random random, int channels, int h, int w, int kh, int kw, ConvolutionOptions options, float bias, bool rank3 = true, int columnOrder = 0)
     {
         var image = rank3 ? RandomTensor(random, channels, h, w) : RandomTensor(random, h, w);
         var kernel = rank3 ? RandomTensor(random, channels, kh, kw) : RandomTensor(random, kh, kw);
