@@ -518,16 +518,25 @@ public static partial class Convolution
 
         // An earlier plane's call summed this plane into the quads inside the image (Channels).
         bool skipInterior = args.Accumulate && args.InteriorDone != null && *args.InteriorDone;
-        bool oct = UsesOct7x7(g, v, args.SourceRowStride);
+        bool oct = UsesOct(g, v, args.SourceRowStride);
         int y = 0;
         for (; y + 4 <= g.OutputHeight; y += 4)
         {
             long top = y - (long)g.PadTop;
             if (oct && y + 8 <= g.OutputHeight)
             {
-                // Eight output rows from fourteen input rows (7x7 on full-rate AVX-512).
+                // Eight output rows from kh + 7 input rows (full-rate AVX-512).
                 rowSource.Fill(top, kh + 7, rows);
-                ConvolveOct7x7(rows, args.Kernel, columnOffsets, args.Destination + (y * args.DestinationRowStride), args.DestinationRowStride, ow, args.Bias, args.Accumulate, useLeft, useRight, args.Backwards);
+                float* d = args.Destination + (y * args.DestinationRowStride);
+                if (kh == 7)
+                {
+                    ConvolveOct<KernelHeight7>(rows, args.Kernel, columnOffsets, d, args.DestinationRowStride, ow, args.Bias, args.Accumulate, useLeft, useRight, args.Backwards);
+                }
+                else
+                {
+                    ConvolveOct<KernelHeight5>(rows, args.Kernel, columnOffsets, d, args.DestinationRowStride, ow, args.Bias, args.Accumulate, useLeft, useRight, args.Backwards);
+                }
+
                 y += 4;
                 continue;
             }

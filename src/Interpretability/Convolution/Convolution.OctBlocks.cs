@@ -5,16 +5,26 @@ using System.Runtime.Intrinsics.X86;
 namespace Interpretability;
 
 /// <summary>
-/// 7x7 blocks of eight output rows by two AVX-512 vectors, for machines with full-rate AVX-512.
+/// 5x5 and 7x7 blocks of eight output rows by two AVX-512 vectors, for machines with full-rate
+/// AVX-512, on zero-padded planes (<see cref="ConvolvePlaneMasked"/>).
 /// </summary>
 /// <remarks>
 /// <para>
-/// The four-row block (<see cref="ConvolveQuad"/>) loads each of its ten input rows once per kernel
-/// column and feeds every load to at most four output rows: 30 loads, most of them crossing a cache
-/// line, per 84 FMAs. With two 512-bit FMAs a cycle (Zen 5) those loads, not the FMA pipes, set the
-/// pace. Eight output rows read fourteen input rows, and each load feeds up to seven of them: 28
+/// The four-row 7x7 block (<see cref="ConvolveQuad"/>) loads each of its ten input rows once per
+/// kernel column and feeds every load to at most four output rows: 30 loads, most of them crossing a
+/// cache line, per 84 FMAs. With two 512-bit FMAs a cycle (Zen 5) those loads, not the FMA pipes, set
+/// the pace. Eight output rows read fourteen input rows, and each load feeds up to seven of them: 28
 /// loads per 112 FMAs, the seven weights of a kernel column in registers (16 accumulators, 7 weights
-/// and 2 loaded vectors: 25 of the 32 vector registers).
+/// and 2 loaded vectors: 25 of the 32 vector registers). 5x5: 24 loads per 80 FMAs, against the 5x5
+/// register blocks' (<see cref="Quad5x5Blocks512"/>) 56 loads, 24 shuffles and about 250 embedded
+/// weight broadcasts per 300.
+/// </para>
+/// <para>
+/// Stopwatch on Zen 5, in-process A/B against the four-row blocks, fastest of 15 ("same" padding):
+/// 7x7 224x224 28.9 -> 25.2 us, 128x128 10.2 -> 8.8, 300x300 59.2 -> 49.5, 640x640 295 -> 254,
+/// 1000x1000 741 -> 663; 5x5 224x224 16.8 -> 14.9 us, 128x128 6.2 -> 5.5, 640x640 137 -> 119,
+/// 1600x1600 1,192 -> 1,013. Each output sums its kernel rows inside its kernel columns, where the
+/// four-row blocks sum them in another order: results differ by rounding only.
 /// </para>
 /// <para>
 /// Measured and not kept, on Zen 5 (stopwatch, in-process A/B, fastest of 15, 224x224): 7x7 blocks of
@@ -25,32 +35,44 @@ namespace Interpretability;
 /// </remarks>
 public static partial class Convolution
 {
+    /// <summary>The widest output row <see cref="UsesOct"/> takes.</summary>
+    /// <remarks>
+    /// Stopwatch on Zen 5, in-process A/B, fastest of 9 to 15, 5x5: 1600x1600 1,192 -> 1,013 us,
+    /// 1800x1800 1,522 against 1,546, 2000x2000 1,959 against 2,227, 2400x2400 3,133 against 3,376
+    /// (7x7 2000x2000 even: 3,282 against 3,252). Planes that large stream from L3 and beyond, and
+    /// twelve or fourteen input rows with eight output rows are more streams than four-row blocks keep.
+    /// </remarks>
+    internal const int OctMaxRow = 1600;
+
     /// <summary>
     /// Whether <see cref="ConvolvePlaneMasked"/> runs eight output rows at a time through
-    /// <see cref="ConvolveOct7x7"/>: full-rate AVX-512 (<see cref="SimdWidths.FullRate512"/>), a 7x7
-    /// kernel at unit strides and dilations, enough columns between the edges for a block, and input
+    /// <see cref="ConvolveOct{TKh}"/>: full-rate AVX-512 (<see cref="SimdWidths.FullRate512"/>), a 5x5 or
+    /// 7x7 kernel at unit strides and dilations, rows of 80 to <see cref="OctMaxRow"/> outputs, and input
     /// rows (<paramref name="rowStride"/> floats apart) that do not all fall in the same L1 sets: rows
     /// a multiple of 4 KB apart, give or take 128 bytes, put all fourteen of a block's rows in the same
     /// sets of the 8-way L1, which evicts each before the next kernel column reads it again (1024x1024:
     /// 897 against 776 us for the four-row blocks, which read five rows at a time for that reason).
     /// </summary>
-    internal static bool UsesOct7x7(in ConvGeometry g, int lanes, nint rowStride)
+
+    internal static bool UsesOct(in ConvGeometry g, int lanes, nint rowStride)
     {
         long offset = ((long)rowStride * sizeof(float)) & 4095;
         return lanes == 16 && Avx512F.IsSupported && SimdWidths.FullRate512
-            && g.KernelHeight == 7 && g.KernelWidth == 7 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1
-            && g.OutputWidth >= 80 && Math.Min(offset, 4096 - offset) >= 128;
+            && g.KernelHeight == g.KernelWidth && g.KernelWidth is 5 or 7 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1
+            && g.OutputWidth is >= 80 and <= OctMaxRow && Math.Min(offset, 4096 - offset) >= 128;
     }
 
     /// <summary>
     /// Eight output rows (<paramref name="dst"/> and the seven below, <paramref name="dstStride"/> apart),
-    /// columns [0, <paramref name="width"/>), from input rows <c>rows[0 .. 13]</c>: the masked edge
+    /// columns [0, <paramref name="width"/>), from input rows <c>rows[0 .. kh + 6]</c>: the masked edge
     /// vectors as <see cref="ConvolveRows4{TOps, TVec, TKh}"/> computes them (both edges in one loop when
-    /// the row has two), the columns between them in <see cref="Oct7x7Blocks512"/>, and the 16 to 47
+    /// the row has two), the columns between them in <see cref="Oct7x7Blocks512"/> or <see cref="Oct5x5Blocks512"/>, and the 16 to 47
     /// columns those leave (if any) in the four-row blocks of <see cref="ConvolveQuad"/>, one quad at a time.
     /// </summary>
-    private static unsafe void ConvolveOct7x7(float** rows, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float* leftMasks, float* rightMasks, bool backwards)
+    private static unsafe void ConvolveOct<TKh>(float** rows, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float* leftMasks, float* rightMasks, bool backwards)
+        where TKh : IKernelHeight
     {
+        int k = TKh.Value;
         const int V = 16;
         var biasVector = Vector512.Create(bias);
         nint left = leftMasks != null ? V : 0, right = rightMasks != null ? V : 0;
@@ -68,12 +90,12 @@ public static partial class Convolution
             float* d = dst + (4 * quad * dstStride);
             if (left > 0 && right > 0)
             {
-                Rows4x2Masked<Vector512Ops, Vector512<float>, KernelHeight7>(q, 7, w, columnOffsets, leftMasks, rightMasks, d, dstStride, width - V, biasVector, accumulate);
+                Rows4x2Masked<Vector512Ops, Vector512<float>, TKh>(q, k, w, columnOffsets, leftMasks, rightMasks, d, dstStride, width - V, biasVector, accumulate);
             }
             else if (left > 0 || right > 0)
             {
                 nint x = left > 0 ? 0 : width - V;
-                Rows4x1Masked<Vector512Ops, Vector512<float>, KernelHeight7>(q, 7, w, columnOffsets, left > 0 ? leftMasks : rightMasks, d, dstStride, x, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
+                Rows4x1Masked<Vector512Ops, Vector512<float>, TKh>(q, k, w, columnOffsets, left > 0 ? leftMasks : rightMasks, d, dstStride, x, biasVector, accumulate, out var e0, out var e1, out var e2, out var e3);
                 e0.Store(d + x);
                 e1.Store(d + dstStride + x);
                 e2.Store(d + (2 * dstStride) + x);
@@ -83,11 +105,18 @@ public static partial class Convolution
             if (rest > 0)
             {
                 nint x = left + (32 * blocks);
-                ConvolveQuad<Vector512Ops, Vector512<float>, KernelHeight7>(q, x, 7, w, columnOffsets, d + x, dstStride, rest, biasVector, accumulate, backwards);
+                ConvolveQuad<Vector512Ops, Vector512<float>, TKh>(q, x, k, w, columnOffsets, d + x, dstStride, rest, biasVector, accumulate, backwards);
             }
         }
 
-        Oct7x7Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
+        if (k == 7)
+        {
+            Oct7x7Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
+        }
+        else
+        {
+            Oct5x5Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
+        }
     }
 
     /// <summary>
@@ -276,6 +305,177 @@ public static partial class Convolution
                 v1 = Vector512.Load(rows[13] + o + 16);
                 a70 = Vector512.MultiplyAddEstimate(v0, w6, a70);
                 a71 = Vector512.MultiplyAddEstimate(v1, w6, a71);
+            }
+
+            a00.Store(d);
+            a01.Store(d + 16);
+            a10.Store(d + dstStride);
+            a11.Store(d + dstStride + 16);
+            a20.Store(d + (2 * dstStride));
+            a21.Store(d + (2 * dstStride) + 16);
+            a30.Store(d + (3 * dstStride));
+            a31.Store(d + (3 * dstStride) + 16);
+            a40.Store(d + (4 * dstStride));
+            a41.Store(d + (4 * dstStride) + 16);
+            a50.Store(d + (5 * dstStride));
+            a51.Store(d + (5 * dstStride) + 16);
+            a60.Store(d + (6 * dstStride));
+            a61.Store(d + (6 * dstStride) + 16);
+            a70.Store(d + (7 * dstStride));
+            a71.Store(d + (7 * dstStride) + 16);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="blocks"/> blocks of eight output rows (<c>d0 + i * dstStride</c>) by 32 columns,
+    /// block <c>b</c> at columns <c>32 * b</c> (right to left when <paramref name="backwards"/>), from
+    /// input rows <c>rows[0 .. 11] + origin</c> (the first kernel column's offset) and the row-major 5x5
+    /// kernel <paramref name="w"/>; starting from <paramref name="biasVector"/>, or from the
+    /// destination's values when <paramref name="accumulate"/>. Reads columns up to 32 + 4 past a
+    /// block's start, as the four-row block does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static unsafe void Oct5x5Blocks512(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards)
+    {
+        for (nint b = 0; b < blocks; b++)
+        {
+            nint x = (backwards ? blocks - 1 - b : b) * 32;
+            float* d = d0 + x;
+            Vector512<float> a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71;
+            if (accumulate)
+            {
+                a00 = Vector512.Load(d);
+                a01 = Vector512.Load(d + 16);
+                a10 = Vector512.Load(d + dstStride);
+                a11 = Vector512.Load(d + dstStride + 16);
+                a20 = Vector512.Load(d + (2 * dstStride));
+                a21 = Vector512.Load(d + (2 * dstStride) + 16);
+                a30 = Vector512.Load(d + (3 * dstStride));
+                a31 = Vector512.Load(d + (3 * dstStride) + 16);
+                a40 = Vector512.Load(d + (4 * dstStride));
+                a41 = Vector512.Load(d + (4 * dstStride) + 16);
+                a50 = Vector512.Load(d + (5 * dstStride));
+                a51 = Vector512.Load(d + (5 * dstStride) + 16);
+                a60 = Vector512.Load(d + (6 * dstStride));
+                a61 = Vector512.Load(d + (6 * dstStride) + 16);
+                a70 = Vector512.Load(d + (7 * dstStride));
+                a71 = Vector512.Load(d + (7 * dstStride) + 16);
+            }
+            else
+            {
+                a00 = a01 = a10 = a11 = a20 = a21 = a30 = a31 = a40 = a41 = a50 = a51 = a60 = a61 = a70 = a71 = biasVector;
+            }
+
+            for (nint kx = 0; kx < 5; kx++)
+            {
+                float* wk = w + kx;
+                Vector512<float> w0 = Vector512.Create(wk[0]), w1 = Vector512.Create(wk[5]), w2 = Vector512.Create(wk[10]), w3 = Vector512.Create(wk[15]), w4 = Vector512.Create(wk[20]);
+                nint o = origin + x + kx;
+                Vector512<float> v0, v1;
+                v0 = Vector512.Load(rows[0] + o);
+                v1 = Vector512.Load(rows[0] + o + 16);
+                a00 = Vector512.MultiplyAddEstimate(v0, w0, a00);
+                a01 = Vector512.MultiplyAddEstimate(v1, w0, a01);
+                v0 = Vector512.Load(rows[1] + o);
+                v1 = Vector512.Load(rows[1] + o + 16);
+                a00 = Vector512.MultiplyAddEstimate(v0, w1, a00);
+                a01 = Vector512.MultiplyAddEstimate(v1, w1, a01);
+                a10 = Vector512.MultiplyAddEstimate(v0, w0, a10);
+                a11 = Vector512.MultiplyAddEstimate(v1, w0, a11);
+                v0 = Vector512.Load(rows[2] + o);
+                v1 = Vector512.Load(rows[2] + o + 16);
+                a00 = Vector512.MultiplyAddEstimate(v0, w2, a00);
+                a01 = Vector512.MultiplyAddEstimate(v1, w2, a01);
+                a10 = Vector512.MultiplyAddEstimate(v0, w1, a10);
+                a11 = Vector512.MultiplyAddEstimate(v1, w1, a11);
+                a20 = Vector512.MultiplyAddEstimate(v0, w0, a20);
+                a21 = Vector512.MultiplyAddEstimate(v1, w0, a21);
+                v0 = Vector512.Load(rows[3] + o);
+                v1 = Vector512.Load(rows[3] + o + 16);
+                a00 = Vector512.MultiplyAddEstimate(v0, w3, a00);
+                a01 = Vector512.MultiplyAddEstimate(v1, w3, a01);
+                a10 = Vector512.MultiplyAddEstimate(v0, w2, a10);
+                a11 = Vector512.MultiplyAddEstimate(v1, w2, a11);
+                a20 = Vector512.MultiplyAddEstimate(v0, w1, a20);
+                a21 = Vector512.MultiplyAddEstimate(v1, w1, a21);
+                a30 = Vector512.MultiplyAddEstimate(v0, w0, a30);
+                a31 = Vector512.MultiplyAddEstimate(v1, w0, a31);
+                v0 = Vector512.Load(rows[4] + o);
+                v1 = Vector512.Load(rows[4] + o + 16);
+                a00 = Vector512.MultiplyAddEstimate(v0, w4, a00);
+                a01 = Vector512.MultiplyAddEstimate(v1, w4, a01);
+                a10 = Vector512.MultiplyAddEstimate(v0, w3, a10);
+                a11 = Vector512.MultiplyAddEstimate(v1, w3, a11);
+                a20 = Vector512.MultiplyAddEstimate(v0, w2, a20);
+                a21 = Vector512.MultiplyAddEstimate(v1, w2, a21);
+                a30 = Vector512.MultiplyAddEstimate(v0, w1, a30);
+                a31 = Vector512.MultiplyAddEstimate(v1, w1, a31);
+                a40 = Vector512.MultiplyAddEstimate(v0, w0, a40);
+                a41 = Vector512.MultiplyAddEstimate(v1, w0, a41);
+                v0 = Vector512.Load(rows[5] + o);
+                v1 = Vector512.Load(rows[5] + o + 16);
+                a10 = Vector512.MultiplyAddEstimate(v0, w4, a10);
+                a11 = Vector512.MultiplyAddEstimate(v1, w4, a11);
+                a20 = Vector512.MultiplyAddEstimate(v0, w3, a20);
+                a21 = Vector512.MultiplyAddEstimate(v1, w3, a21);
+                a30 = Vector512.MultiplyAddEstimate(v0, w2, a30);
+                a31 = Vector512.MultiplyAddEstimate(v1, w2, a31);
+                a40 = Vector512.MultiplyAddEstimate(v0, w1, a40);
+                a41 = Vector512.MultiplyAddEstimate(v1, w1, a41);
+                a50 = Vector512.MultiplyAddEstimate(v0, w0, a50);
+                a51 = Vector512.MultiplyAddEstimate(v1, w0, a51);
+                v0 = Vector512.Load(rows[6] + o);
+                v1 = Vector512.Load(rows[6] + o + 16);
+                a20 = Vector512.MultiplyAddEstimate(v0, w4, a20);
+                a21 = Vector512.MultiplyAddEstimate(v1, w4, a21);
+                a30 = Vector512.MultiplyAddEstimate(v0, w3, a30);
+                a31 = Vector512.MultiplyAddEstimate(v1, w3, a31);
+                a40 = Vector512.MultiplyAddEstimate(v0, w2, a40);
+                a41 = Vector512.MultiplyAddEstimate(v1, w2, a41);
+                a50 = Vector512.MultiplyAddEstimate(v0, w1, a50);
+                a51 = Vector512.MultiplyAddEstimate(v1, w1, a51);
+                a60 = Vector512.MultiplyAddEstimate(v0, w0, a60);
+                a61 = Vector512.MultiplyAddEstimate(v1, w0, a61);
+                v0 = Vector512.Load(rows[7] + o);
+                v1 = Vector512.Load(rows[7] + o + 16);
+                a30 = Vector512.MultiplyAddEstimate(v0, w4, a30);
+                a31 = Vector512.MultiplyAddEstimate(v1, w4, a31);
+                a40 = Vector512.MultiplyAddEstimate(v0, w3, a40);
+                a41 = Vector512.MultiplyAddEstimate(v1, w3, a41);
+                a50 = Vector512.MultiplyAddEstimate(v0, w2, a50);
+                a51 = Vector512.MultiplyAddEstimate(v1, w2, a51);
+                a60 = Vector512.MultiplyAddEstimate(v0, w1, a60);
+                a61 = Vector512.MultiplyAddEstimate(v1, w1, a61);
+                a70 = Vector512.MultiplyAddEstimate(v0, w0, a70);
+                a71 = Vector512.MultiplyAddEstimate(v1, w0, a71);
+                v0 = Vector512.Load(rows[8] + o);
+                v1 = Vector512.Load(rows[8] + o + 16);
+                a40 = Vector512.MultiplyAddEstimate(v0, w4, a40);
+                a41 = Vector512.MultiplyAddEstimate(v1, w4, a41);
+                a50 = Vector512.MultiplyAddEstimate(v0, w3, a50);
+                a51 = Vector512.MultiplyAddEstimate(v1, w3, a51);
+                a60 = Vector512.MultiplyAddEstimate(v0, w2, a60);
+                a61 = Vector512.MultiplyAddEstimate(v1, w2, a61);
+                a70 = Vector512.MultiplyAddEstimate(v0, w1, a70);
+                a71 = Vector512.MultiplyAddEstimate(v1, w1, a71);
+                v0 = Vector512.Load(rows[9] + o);
+                v1 = Vector512.Load(rows[9] + o + 16);
+                a50 = Vector512.MultiplyAddEstimate(v0, w4, a50);
+                a51 = Vector512.MultiplyAddEstimate(v1, w4, a51);
+                a60 = Vector512.MultiplyAddEstimate(v0, w3, a60);
+                a61 = Vector512.MultiplyAddEstimate(v1, w3, a61);
+                a70 = Vector512.MultiplyAddEstimate(v0, w2, a70);
+                a71 = Vector512.MultiplyAddEstimate(v1, w2, a71);
+                v0 = Vector512.Load(rows[10] + o);
+                v1 = Vector512.Load(rows[10] + o + 16);
+                a60 = Vector512.MultiplyAddEstimate(v0, w4, a60);
+                a61 = Vector512.MultiplyAddEstimate(v1, w4, a61);
+                a70 = Vector512.MultiplyAddEstimate(v0, w3, a70);
+                a71 = Vector512.MultiplyAddEstimate(v1, w3, a71);
+                v0 = Vector512.Load(rows[11] + o);
+                v1 = Vector512.Load(rows[11] + o + 16);
+                a70 = Vector512.MultiplyAddEstimate(v0, w4, a70);
+                a71 = Vector512.MultiplyAddEstimate(v1, w4, a71);
             }
 
             a00.Store(d);

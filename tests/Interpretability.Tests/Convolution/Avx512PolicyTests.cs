@@ -30,25 +30,29 @@ public class Avx512PolicyTests
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(1)]
-    public void Convolve2D_EightRowSevenBySevenBlocksMatchOracle(int columnOrder)
+    public void Convolve2D_EightRowBlocksMatchOracle(int columnOrder)
     {
-        // Full-rate AVX-512 runs 7x7 on padded planes eight rows at a time (Convolution.UsesOct7x7):
+        // Full-rate AVX-512 runs 5x5 and 7x7 on padded planes eight rows at a time (Convolution.UsesOct):
         // edges on both sides, on one side (asymmetric pads) or none; 32-column blocks with 0, 16 to 31
         // and 32 to 47 columns left for the four-row blocks; heights with an odd quad and leftover rows;
-        // several channels (accumulating); rows 4 KB apart, which keep the four-row blocks.
+        // several channels (accumulating); rows 4 KB apart, which keep the four-row blocks; the widest
+        // row that takes them and one past it.
         bool machine = SimdWidths.FullRate512;
         try
         {
             SimdWidths.FullRate512 = true;
             var random = new Random(71 + columnOrder);
-            foreach (int w in new[] { 86, 96, 110, 128, 150, 224, 1024 })
+            foreach (int k in new[] { 5, 7 })
             {
-                foreach (var (h, pads) in new[] { (8, (3, 3, 3, 3)), (21, (3, 3, 3, 3)), (19, (2, 0, 1, 3)), (17, (1, 3, 2, 0)), (30, (0, 0, 0, 0)) })
+                foreach (int w in new[] { 84, 96, 110, 128, 150, 224, 1024, 1600, 1601 })
                 {
-                    var options = new ConvolutionOptions { Pads = pads };
-                    foreach (int channels in new[] { 1, 2 })
+                    foreach (var (h, pads) in new[] { (8, (3, 3, 3, 3)), (21, (3, 3, 3, 3)), (19, (2, 0, 1, 3)), (17, (1, 3, 2, 0)), (30, (0, 0, 0, 0)) })
                     {
-                        Convolve2DTests.Check(SimdWidth.Vector512, random, channels, h, w, 7, 7, options, 0.25f, columnOrder: columnOrder);
+                        var options = new ConvolutionOptions { Pads = pads };
+                        foreach (int channels in new[] { 1, 2 })
+                        {
+                            Convolve2DTests.Check(SimdWidth.Vector512, random, channels, h, w, k, k, options, 0.25f, columnOrder: columnOrder);
+                        }
                     }
                 }
             }
