@@ -53,7 +53,6 @@ public static partial class Convolution
     /// sets of the 8-way L1, which evicts each before the next kernel column reads it again (1024x1024:
     /// 897 against 776 us for the four-row blocks, which read five rows at a time for that reason).
     /// </summary>
-
     internal static bool UsesOct(in ConvGeometry g, int lanes, nint rowStride)
     {
         long offset = ((long)rowStride * sizeof(float)) & 4095;
