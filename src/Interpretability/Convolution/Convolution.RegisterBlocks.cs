@@ -28,7 +28,10 @@ namespace Interpretability;
 /// buffer the 1024x1024 placement penalty (output 56 B after the input modulo 4 KB against 2 KB)
 /// nearly goes (fastest of 12, three processes): 538-545 against 522-534 us, where the AVX2 rows
 /// took 695-713 against 582-596.
-/// Narrower rows stay at AVX2 (<see cref="SimdWidths.FiveByFiveBlocksMinRow"/>).
+/// Narrower rows stay at AVX2 (<see cref="SimdWidths.FiveByFiveBlocksMinRow"/>), where 512-bit FMAs
+/// run at half rate; at full rate, from <see cref="SimdWidths.FullRateFiveByFiveBlocksMinRow"/> outputs,
+/// and padded planes up to <see cref="OctMaxRow"/> wide take the eight-row blocks instead
+/// (<see cref="Oct5x5Blocks512"/>).
 /// </para>
 /// </remarks>
 public static partial class Convolution
