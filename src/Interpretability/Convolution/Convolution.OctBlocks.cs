@@ -48,10 +48,11 @@ public static partial class Convolution
     /// Whether <see cref="ConvolvePlaneMasked"/> runs eight output rows at a time through
     /// <see cref="ConvolveOct{TKh}"/>: full-rate AVX-512 (<see cref="SimdWidths.FullRate512"/>), a 5x5 or
     /// 7x7 kernel at unit strides and dilations, rows of 80 to <see cref="OctMaxRow"/> outputs, and input
-    /// rows (<paramref name="rowStride"/> floats apart) that do not all fall in the same L1 sets: rows
-    /// a multiple of 4 KB apart, give or take 128 bytes, put all fourteen of a block's rows in the same
-    /// sets of the 8-way L1, which evicts each before the next kernel column reads it again (1024x1024:
-    /// 897 against 776 us for the four-row blocks, which read five rows at a time for that reason).
+    /// rows (<paramref name="rowStride"/> floats apart) that do not all fall in the same L1 sets: rows a
+    /// multiple of 4 KB apart, give or take 128 bytes, put all twelve or fourteen of a block's rows in
+    /// the same sets of the 8-way L1, which evicts each before the next kernel column reads it again
+    /// (1024x1024 7x7: 897 against 776 us for the four-row blocks, which read five rows at a time for
+    /// that reason).
     /// </summary>
     internal static bool UsesOct(in ConvGeometry g, int lanes, nint rowStride)
     {
@@ -63,12 +64,17 @@ public static partial class Convolution
 
     /// <summary>
     /// Eight output rows (<paramref name="dst"/> and the seven below, <paramref name="dstStride"/> apart),
-    /// columns [0, <paramref name="width"/>), from input rows <c>rows[0 .. kh + 6]</c>: the masked edge
-    /// vectors, both edges of all eight rows in one loop when the row has two (<see cref="Oct7x7Edges512"/>:
-    /// sixteen accumulator chains; against two quads of <see cref="Rows4x2Masked{TOps, TVec, TKh}"/>,
-    /// stopwatch, in-process A/B, fastest of 15: 224x224 7x7 25.0 -> 23.8 us, 5x5 15.1 -> 14.3, 96x96
-    /// 7x7 5.3 -> 4.9), one edge a quad at a time as <see cref="ConvolveRows4{TOps, TVec, TKh}"/> does; the columns between them in <see cref="Oct7x7Blocks512"/> or <see cref="Oct5x5Blocks512"/>, and the 16 to 47
-    /// columns those leave (if any) in the four-row blocks of <see cref="ConvolveQuad"/>, one quad at a time.
+    /// columns [0, <paramref name="width"/>), from input rows <c>rows[0 .. kh + 6]</c>:
+    /// <list type="bullet">
+    /// <item>the masked edge vectors: both edges of all eight rows in one loop when the row has two
+    /// (<see cref="Oct7x7Edges512"/>, sixteen accumulator chains; against two quads of
+    /// <see cref="Rows4x2Masked{TOps, TVec, TKh}"/>, stopwatch, in-process A/B, fastest of 15: 224x224
+    /// 7x7 25.0 -> 23.8 us, 5x5 15.1 -> 14.3, 96x96 7x7 5.3 -> 4.9), a single edge a quad at a time
+    /// as <see cref="ConvolveRows4{TOps, TVec, TKh}"/> does;</item>
+    /// <item>the columns between them in <see cref="Oct7x7Blocks512"/> or <see cref="Oct5x5Blocks512"/>;</item>
+    /// <item>the 16 to 47 columns those leave (if any) in the four-row blocks of <see cref="ConvolveQuad"/>,
+    /// one quad at a time.</item>
+    /// </list>
     /// </summary>
     private static unsafe void ConvolveOct<TKh>(float** rows, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float* leftMasks, float* rightMasks, bool backwards)
         where TKh : IKernelHeight

@@ -191,7 +191,6 @@ internal static class SimdWidths
             double lanesPerCycle = width switch { SimdWidth.Vector512 or SimdWidth.Vector256 => 16, SimdWidth.Vector128 => 8, _ => 2 };
             return lanes / lanesPerCycle;
         }
-
     }
 
     private static SimdWidth Narrower(SimdWidth width) =>
@@ -207,7 +206,8 @@ internal static class SimdWidths
     /// <remarks>
     /// Measured once per process, on first use: the fastest of seven timed runs of 12,288 512-bit
     /// FMAs in twelve independent chains against the same count of 256-bit ones, run alternately
-    /// (about 50 us in all). Full rate when the 512-bit runs take less than 1.5 times as long (this
+    /// (about 25 us in all, after the JIT compiles the two loops: the first access took 12-17 ms in a
+    /// fresh process, type initialisation included, against 9 ms with the variable below set). Full rate when the 512-bit runs take less than 1.5 times as long (this
     /// repository's machines: about 1.0 on Zen 5, 2.0 on Zen 4, per <c>FmaPeakBench</c>). Set the
     /// environment variable <c>INTERPRETABILITY_AVX512_FULL_RATE</c> to <c>1</c> or <c>0</c> to skip the
     /// measurement. The choice changes which SIMD width runs a row, so results differ between the
@@ -251,20 +251,21 @@ internal static class SimdWidths
 
         const int Steps = 1024;
         long fastest512 = long.MaxValue, fastest256 = long.MaxValue;
-        Fma512Ticks(Steps);
+        Ticks(Fma512, Steps);
         for (int trial = 0; trial < 7; trial++)
         {
-            fastest512 = Math.Min(fastest512, Fma512Ticks(Steps));
-            fastest256 = Math.Min(fastest256, Fma256Ticks(Steps));
+            fastest512 = Math.Min(fastest512, Ticks(Fma512, Steps));
+            fastest256 = Math.Min(fastest256, Ticks(Fma256, Steps));
         }
 
         return fastest512 * 2 < fastest256 * 3;
     }
 
-    private static long Fma512Ticks(int steps)
+    /// <summary>Stopwatch ticks one run of <paramref name="fma"/> takes; the loop itself runs in a method of its own.</summary>
+    private static long Ticks(Func<int, float> fma, int steps)
     {
         long start = Stopwatch.GetTimestamp();
-        s_fmaSink = Fma512(steps);
+        s_fmaSink = fma(steps);
         return Stopwatch.GetTimestamp() - start;
     }
 
@@ -293,13 +294,6 @@ internal static class SimdWidths
         }
 
         return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    private static long Fma256Ticks(int steps)
-    {
-        long start = Stopwatch.GetTimestamp();
-        s_fmaSink = Fma256(steps);
-        return Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>Twelve chains of <paramref name="steps"/> 256-bit FMAs; no call inside, so the chains stay in registers.</summary>
