@@ -32,6 +32,22 @@ namespace Interpretability;
 /// the 5x5 ones do, 30.1 against 29.2 us for the four-row block (512x512 156.8 against 151.5); loading
 /// half their taps instead of shuffling them, 34.1.
 /// </para>
+/// <para>
+/// Also measured and not kept on Zen 5, against these blocks (same conditions):
+/// <list type="bullet">
+/// <item>Winograd along the kernel's height, eight rows by one vector, the input transforms in
+/// registers: F(2,3) over kernel rows 0-2 with F(2,2) over rows 3-4 (5x5: 28 FMAs and 21 adds per
+/// kernel column, against 40 FMAs), or two F(2,3) and one direct row (7x7: 40 FMAs and 27 adds,
+/// against 56). Slower: 224x224 5x5 20.3 against 17.6 us, 7x7 30.8 against 27.3 (errors within
+/// 2e-7 of the sum of magnitudes either way). Zen 5's 512-bit adds are not free beside its FMAs:
+/// 8 M FMAs in eight chains took 1.12-1.26 ms, and 1.37-1.50 ms with 8 M independent adds beside
+/// them. Storing the transformed rows instead costs a load per FMA, and a 512-bit load that crosses
+/// a cache line issues once a cycle, not twice (12 M FMAs each with a load: 1.79-1.83 ms aligned,
+/// 3.72-3.91 ms one float off).</item>
+/// <item>The edge loops' loads as zero-masking loads (<c>Avx512F.MaskLoad</c>) instead of a load and
+/// an AND: 224x224 5x5 14.17 against 14.04 us, 7x7 23.77 against 23.74.</item>
+/// </list>
+/// </para>
 /// </remarks>
 public static partial class Convolution
 {
