@@ -61,6 +61,13 @@ public static partial class Convolution
     internal const int OctMaxRow = 1600;
 
     /// <summary>
+    /// The narrowest output row <see cref="UsesOct"/> takes: the row from which 5x5 rows run at
+    /// AVX-512 at full rate (<see cref="SimdWidths.FullRateFiveByFiveBlocksMinRow"/>); narrower 7x7
+    /// planes run from a zero-padded copy where they fit (<see cref="PadCopyMaxFloatsFullRate7x7"/>).
+    /// </summary>
+    internal const int OctMinRow = 80;
+
+    /// <summary>
     /// Whether <see cref="ConvolvePlaneMasked"/> runs eight output rows at a time through
     /// <see cref="ConvolveOct{TKh}"/>: full-rate AVX-512 (<see cref="SimdWidths.FullRate512"/>), a 5x5 or
     /// 7x7 kernel at unit strides and dilations, rows of 80 to <see cref="OctMaxRow"/> outputs, and input
@@ -75,7 +82,7 @@ public static partial class Convolution
         long offset = ((long)rowStride * sizeof(float)) & 4095;
         return lanes == 16 && Avx512F.IsSupported && SimdWidths.FullRate512
             && g.KernelHeight == g.KernelWidth && g.KernelWidth is 5 or 7 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1
-            && g.OutputWidth is >= 80 and <= OctMaxRow && Math.Min(offset, 4096 - offset) >= 128;
+            && g.OutputWidth >= OctMinRow && g.OutputWidth <= OctMaxRow && Math.Min(offset, 4096 - offset) >= 128;
     }
 
     /// <summary>

@@ -121,8 +121,7 @@ public static partial class Convolution
         bool denseKernel = kernel.IsDense;
         bool denseRows = destinationStrides[1] == 1;
         bool tiny = !oneRowAtATime && !edgeVectors && !planeByPlane && UsesTiny3x3(width, g, channels);
-        bool padCopy = !tiny && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25
-            && g.PaddedHeight <= PadCopyMaxFloats && g.PaddedWidth <= PadCopyMaxFloats && g.PaddedHeight * g.PaddedWidth * channels <= PadCopyMaxFloats;
+        bool padCopy = !tiny && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25 && FitsPadCopy(g, channels);
         var planeGeometry = padCopy ? g.ForPaddedInput() : g;
         long planeScratch = tiny ? TinyScratchLength(g, channels) : PlaneScratchLength(planeGeometry);
         long kernelScratch = denseKernel ? 0 : (long)channels * kh * kw;
@@ -223,6 +222,31 @@ public static partial class Convolution
     /// its masked edges being cheap beside the copy.
     /// </remarks>
     internal const long PadCopyMaxFloats = 4096;
+
+    /// <summary>
+    /// The limit of <see cref="PadCopyMaxFloats"/> for 7x7 kernels on rows of fewer than
+    /// <see cref="OctMinRow"/> outputs, where the 512-bit FMAs run at full rate
+    /// (<see cref="SimdWidths.FullRate512"/>).
+    /// </summary>
+    /// <remarks>
+    /// Zen 5, stopwatch, in-process A/B, fastest of 15, "same" padding, copy against masked edges: one
+    /// channel 60x60 3.30 -> 2.68 us, 64x64 3.59 -> 2.92, 72x72 4.77 -> 4.08, 79x79 5.39 -> 4.82; three
+    /// channels 40x40 6.94 -> 5.14, 64x64 (14,700 padded floats) 11.22 -> 8.84, 72x72 14.95 -> 12.80;
+    /// six channels 28x28 8.08 -> 5.27, 40x40 10.82 against 14.81. From 80 columns the eight-row blocks,
+    /// which need the padding masked, are faster (80x80: 4.02 against 4.77 us with the copy). 5x5 gains
+    /// nothing there (one channel 64x64 2.34 against 2.59 us, 72x72 3.04 against 2.84; three channels
+    /// 56x56 6.26 against 5.62, 64x64 7.08 against 7.49), so it keeps <see cref="PadCopyMaxFloats"/>.
+    /// </remarks>
+    internal const long PadCopyMaxFloatsFullRate7x7 = 16384;
+
+    /// <summary>Whether a padded image of <paramref name="channels"/> planes is small enough to convolve from a zero-padded copy (<see cref="PadCopyMaxFloats"/>).</summary>
+    internal static bool FitsPadCopy(in ConvGeometry g, int channels)
+    {
+        long limit = g.KernelHeight == 7 && g.KernelWidth == 7 && g.OutputWidth < OctMinRow && SimdWidths.FullRate512
+            ? PadCopyMaxFloatsFullRate7x7
+            : PadCopyMaxFloats;
+        return g.PaddedHeight <= limit && g.PaddedWidth <= limit && (long)g.PaddedHeight * g.PaddedWidth * channels <= limit;
+    }
 
     /// <summary>
     /// Copies <paramref name="channels"/> planes of the image into <paramref name="to"/>, each

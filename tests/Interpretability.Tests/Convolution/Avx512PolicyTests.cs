@@ -62,6 +62,65 @@ public class Avx512PolicyTests
             SimdWidths.FullRate512 = machine;
         }
     }
+
+    [Fact]
+    public void FitsPadCopy_TakesNarrowSevenBySevenPlanesAtFullRate()
+    {
+        // "Same" padding. At full rate a 7x7 plane copies up to 16,384 padded floats on rows under 80
+        // outputs (the eight-row blocks take 80 and up); 5x5, and 7x7 at half rate, keep 4,096.
+        bool machine = SimdWidths.FullRate512;
+        try
+        {
+            SimdWidths.FullRate512 = true;
+            Assert.True(FitsPadCopy(64, 64, 7, 1));
+            Assert.True(FitsPadCopy(79, 79, 7, 1));
+            Assert.False(FitsPadCopy(80, 80, 7, 1));
+            Assert.True(FitsPadCopy(64, 64, 7, 3)); // 3 x 70 x 70 = 14,700
+            Assert.False(FitsPadCopy(64, 64, 7, 4)); // 19,600
+            Assert.True(FitsPadCopy(60, 60, 5, 1)); // 64 x 64 = 4,096
+            Assert.False(FitsPadCopy(64, 64, 5, 1));
+            SimdWidths.FullRate512 = false;
+            Assert.True(FitsPadCopy(58, 58, 7, 1)); // 64 x 64
+            Assert.False(FitsPadCopy(64, 64, 7, 1));
+        }
+        finally
+        {
+            SimdWidths.FullRate512 = machine;
+        }
+    }
+
+    [Fact]
+    public void Convolve2D_SevenBySevenPadCopyMatchesOracle()
+    {
+        // The planes FitsPadCopy_TakesNarrowSevenBySevenPlanesAtFullRate admits, and their neighbours
+        // past the limits, at every vector width: one and three channels, "same" and asymmetric pads.
+        bool machine = SimdWidths.FullRate512;
+        try
+        {
+            SimdWidths.FullRate512 = true;
+            var random = new Random(77);
+            foreach (var width in SimdWidths.Supported)
+            {
+                foreach (int w in new[] { 60, 64, 79, 80 })
+                {
+                    foreach (var (h, pads) in new[] { (w, (3, 3, 3, 3)), (17, (2, 0, 1, 3)) })
+                    {
+                        foreach (int channels in new[] { 1, 3, 4 })
+                        {
+                            Convolve2DTests.Check(width, random, channels, h, w, 7, 7, new ConvolutionOptions { Pads = pads }, 0.25f);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            SimdWidths.FullRate512 = machine;
+        }
+    }
+
+    private static bool FitsPadCopy(int h, int w, int k, int channels) =>
+        Interpretability.Convolution.FitsPadCopy(new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)), channels);
 }
 
 /// <summary>A theory skipped where the hardware has no AVX-512.</summary>
