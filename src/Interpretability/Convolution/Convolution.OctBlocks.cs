@@ -39,11 +39,13 @@ namespace Interpretability;
 /// registers: F(2,3) over kernel rows 0-2 with F(2,2) over rows 3-4 (5x5: 28 FMAs and 21 adds per
 /// kernel column, against 40 FMAs), or two F(2,3) and one direct row (7x7: 40 FMAs and 27 adds,
 /// against 56). Slower: 224x224 5x5 20.3 against 17.6 us, 7x7 30.8 against 27.3 (errors within
-/// 2e-7 of the sum of magnitudes either way). Zen 5's 512-bit adds are not free beside its FMAs:
-/// 8 M FMAs in eight chains took 1.12-1.26 ms, and 1.37-1.50 ms with 8 M independent adds beside
-/// them. Storing the transformed rows instead costs a load per FMA, and a 512-bit load that crosses
-/// a cache line issues once a cycle, not twice (12 M FMAs each with a load: 1.79-1.83 ms aligned,
-/// 3.72-3.91 ms one float off).</item>
+/// 2e-7 of the sum of magnitudes either way). The adds cost next to nothing beside the FMAs
+/// (FmaPeakBench-shuffles: 178.9 against 172.5 us with as many adds). The loads are the likelier
+/// limit: a 512-bit load that crosses a cache line, as a shifted tap does, takes about twice an
+/// aligned one (FMAs each with a load: 397.9 against 207.8 us), and these blocks load 12 rows per 28
+/// FMAs (5x5) where the direct ones load 24 per 80. Storing the transforms once per band instead
+/// would cost one such load per FMA, and shifting them in registers a <c>valignd</c> each, which
+/// shares the FMA pipes (273.3 us with as many beside the FMAs).</item>
 /// <item>The edge loops' loads as zero-masking loads (<c>Avx512F.MaskLoad</c>) instead of a load and
 /// an AND: 224x224 5x5 14.17 against 14.04 us, 7x7 23.77 against 23.74.</item>
 /// </list>
