@@ -122,12 +122,18 @@ public static partial class Convolution
         bool denseRows = destinationStrides[1] == 1;
         bool tiny = !oneRowAtATime && !edgeVectors && !planeByPlane && UsesTiny3x3(width, g, channels);
         bool padCopy = !tiny && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25 && FitsPadCopy(g, channels);
+        bool narrow = padCopy && !oneRowAtATime && !edgeVectors && UsesNarrowOct(width, g);
         var planeGeometry = padCopy ? g.ForPaddedInput() : g;
-        long planeScratch = tiny ? TinyScratchLength(g, channels) : PlaneScratchLength(planeGeometry);
+        long planeScratch = tiny ? TinyScratchLength(g, channels) : narrow ? 0 : PlaneScratchLength(planeGeometry);
         long kernelScratch = denseKernel ? 0 : (long)channels * kh * kw;
-        long destinationScratch = denseRows ? 0 : (long)oh * ow;
-        long paddedPlane = g.PaddedHeight * g.PaddedWidth, paddedScratch = padCopy ? channels * paddedPlane : 0;
-        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(planeScratch + kernelScratch + destinationScratch + paddedScratch)));
+        long destinationScratch = denseRows || narrow ? 0 : (long)oh * ow;
+
+        // The eight-row blocks on a narrow plane read 32 + kw - 1 columns of kh + 7 rows per band.
+        int bands = (oh + 7) / 8;
+        nint pitch = narrow ? NarrowOctColumns + kw - 1 : (nint)g.PaddedWidth;
+        long paddedPlane = pitch * (narrow ? (8L * bands) + kh - 1 : g.PaddedHeight), paddedScratch = padCopy ? channels * paddedPlane : 0;
+        long narrowScratch = narrow ? 8L * bands * NarrowOctColumns : 0;
+        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(planeScratch + kernelScratch + destinationScratch + paddedScratch + narrowScratch)));
         try
         {
             fixed (float* src = image)
@@ -153,8 +159,32 @@ public static partial class Convolution
                 {
                     // A small plane is copied into a zero-padded one, and the convolution runs unpadded on it.
                     source = s + planeScratch + kernelScratch + destinationScratch;
-                    CopyPadded(g, channels, src, channelStride, sourceRowStride, sourceColumnStride, source, (nint)g.PaddedWidth, (nint)paddedPlane);
-                    (channelStride, sourceRowStride, sourceColumnStride) = ((nint)paddedPlane, (nint)g.PaddedWidth, 1);
+                    CopyPadded(g, channels, src, channelStride, sourceRowStride, sourceColumnStride, source, pitch, (nint)paddedPlane);
+                    (channelStride, sourceRowStride, sourceColumnStride) = ((nint)paddedPlane, pitch, 1);
+                }
+
+                if (narrow)
+                {
+                    float* output = source + paddedScratch;
+                    ConvolveNarrowOct(kh, source, channels, (nint)paddedPlane, pitch, weights, bias, bands, output);
+                    nint rowStride = destinationStrides[0], columnStride = destinationStrides[1];
+                    for (int y = 0; y < oh; y++)
+                    {
+                        float* from = output + (y * NarrowOctColumns), to = dst + (y * rowStride);
+                        if (columnStride == 1)
+                        {
+                            Buffer.MemoryCopy(from, to, ow * sizeof(float), ow * sizeof(float));
+                        }
+                        else
+                        {
+                            for (int x = 0; x < ow; x++)
+                            {
+                                to[x * columnStride] = from[x];
+                            }
+                        }
+                    }
+
+                    return;
                 }
 
                 var args = new PlaneArgs

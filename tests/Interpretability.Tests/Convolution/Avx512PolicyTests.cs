@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics.X86;
+using static Interpretability.Tests.Convolution.ConvolutionOracle;
+
 namespace Interpretability.Tests.Convolution;
 
 /// <summary>
@@ -118,6 +121,112 @@ public class Avx512PolicyTests
             SimdWidths.FullRate512 = machine;
         }
     }
+
+    [Fact]
+    public void UsesNarrowOct_TakesSmallPaddedPlanesOfTwoVectorsAtFullRate()
+    {
+        bool machine = SimdWidths.FullRate512;
+        try
+        {
+            SimdWidths.FullRate512 = true;
+            Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 28, 28, 5));
+            Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 8, 17, 7));
+            Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 40, 32, 5));
+            Assert.False(NarrowOct(SimdWidth.Vector512, 28, 16, 5)); // one vector
+            Assert.False(NarrowOct(SimdWidth.Vector512, 28, 33, 5)); // three vectors
+            Assert.False(NarrowOct(SimdWidth.Vector512, 7, 28, 5)); // under one band
+            Assert.False(NarrowOct(SimdWidth.Vector512, 28, 28, 3));
+            Assert.False(NarrowOct(SimdWidth.Vector256, 28, 28, 5));
+            Assert.False(Interpretability.Convolution.UsesNarrowOct(SimdWidth.Vector512, new ConvGeometry(28, 28, 5, 5, new ConvolutionOptions { Pads = (2, 2, 2, 2), Strides = (2, 2) })));
+            SimdWidths.FullRate512 = false;
+            Assert.False(NarrowOct(SimdWidth.Vector512, 28, 28, 5));
+        }
+        finally
+        {
+            SimdWidths.FullRate512 = machine;
+        }
+    }
+
+    [Fact]
+    public void Convolve2D_NarrowEightRowBlocksMatchOracle()
+    {
+        // Small padded 5x5 and 7x7 planes of 17 to 32 output columns and 8 rows or more run whole
+        // eight-row blocks of 32 columns on a zero-padded copy (Convolution.UsesNarrowOct); their
+        // neighbours past each limit take the row loop. Every width, one and three channels
+        // (accumulating into the blocks' output), "same" and asymmetric pads, heights that leave
+        // 0 to 7 rows of the last band unused.
+        bool machine = SimdWidths.FullRate512;
+        try
+        {
+            SimdWidths.FullRate512 = true;
+            var random = new Random(78);
+            foreach (var width in SimdWidths.Supported)
+            {
+                foreach (int k in new[] { 5, 7 })
+                {
+                    foreach (int w in new[] { 16, 17, 21, 28, 32, 33 })
+                    {
+                        foreach (int h in new[] { 7, 8, 9, 28, 31 })
+                        {
+                            foreach (var pads in new[] { (k / 2, k / 2, k / 2, k / 2), (1, k - 1, k - 2, 0) })
+                            {
+                                foreach (int channels in new[] { 1, 3 })
+                                {
+                                    Convolve2DTests.Check(width, random, channels, h, w, k, k, new ConvolutionOptions { Pads = pads }, 0.25f);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            SimdWidths.FullRate512 = machine;
+        }
+    }
+
+    [Fact]
+    public void Convolve2D_NarrowEightRowBlocksWriteStridedDestinations()
+    {
+        // The blocks compute into 32-column rows of their own and copy the output columns out: into
+        // every other column of a destination with padded rows, NaN in the gaps, which must survive.
+        bool machine = SimdWidths.FullRate512;
+        try
+        {
+            SimdWidths.FullRate512 = true;
+            var random = new Random(79);
+            const int c = 2, h = 28, w = 28, k = 5;
+            var image = ConvolutionOracle.RandomTensor(random, c, h, w);
+            var kernel = ConvolutionOracle.RandomTensor(random, c, k, k);
+            var options = ConvolutionOptions.WithPadding(2);
+            var g = Interpretability.Convolution.Errors.CheckConvolve2D(image.Lengths, kernel.Lengths, options, out int channels);
+            var buffer = new float[h * ((w * 2) + 3)];
+            Array.Fill(buffer, float.NaN);
+            nint[] lengths = [h, w], strides = [(w * 2) + 3, 2];
+            Interpretability.Convolution.Convolve2DCore(SimdWidths.Best, image.AsReadOnlyTensorSpan(), kernel.AsReadOnlyTensorSpan(), new TensorSpan<float>(buffer, lengths, strides), g, channels, -0.5f);
+
+            var (expected, magnitude) = ConvolutionOracle.Conv2D(Flatten(image), 1, c, h, w, Flatten(kernel), 1, k, k, [-0.5f], options);
+            var actual = new float[h * w];
+            for (int y = 0; y < h; y++)
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    actual[(y * w) + x] = buffer[(y * strides[0]) + (x * strides[1])];
+                }
+            }
+
+            AssertClose(expected, magnitude, actual, "strided destination");
+            Assert.Equal(buffer.Length - (h * w), buffer.Count(float.IsNaN));
+        }
+        finally
+        {
+            SimdWidths.FullRate512 = machine;
+        }
+    }
+
+    private static bool NarrowOct(SimdWidth width, int h, int w, int k) =>
+        Interpretability.Convolution.UsesNarrowOct(width, new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)));
 
     private static bool FitsPadCopy(int h, int w, int k, int channels) =>
         Interpretability.Convolution.FitsPadCopy(new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)), channels);

@@ -124,6 +124,7 @@ public class ConvolutionLayoutTests
     {
         var random = new Random(32);
         var options = ConvolutionOptions.WithPadding(1);
+        var padded5 = ConvolutionOptions.WithPadding(2); // 5x5 at 28x28: a zero-padded copy and, at full-rate AVX-512, eight-row blocks
         var strided = new ConvolutionOptions { Strides = (2, 2), Dilations = (2, 1), Pads = (1, 2, 0, 1) };
         float[] image28 = Random(random, 28 * 28), kernel3 = Random(random, 9), out28 = new float[28 * 28];
         float[] image224 = Random(random, 3 * 224 * 224), kernel5 = Random(random, 3 * 25), out224 = new float[224 * 224];
@@ -140,6 +141,7 @@ public class ConvolutionLayoutTests
                 Interpretability.Convolution.Convolve2D(new ReadOnlyTensorSpan<float>(image28, [28, 28]), new ReadOnlyTensorSpan<float>(kernel3, [3, 3]), new TensorSpan<float>(out28, [26, 26]));
                 Interpretability.Convolution.Convolve2D(new ReadOnlyTensorSpan<float>(image224, [3, 224, 224]), new ReadOnlyTensorSpan<float>(kernel5, [3, 5, 5]), new TensorSpan<float>(out224, [224, 224]), ConvolutionOptions.Same, 1f);
                 Interpretability.Convolution.Convolve2D(new ReadOnlyTensorSpan<float>(image28, [28, 28]), new ReadOnlyTensorSpan<float>(kernel3, [3, 3], [1, 3]), new TensorSpan<float>(outStrided, stridedLengths, stridedStrides), strided);
+                Interpretability.Convolution.Convolve2D(new ReadOnlyTensorSpan<float>(image28, [28, 28]), new ReadOnlyTensorSpan<float>(kernel5, [5, 5]), new TensorSpan<float>(out28, [28, 28]), padded5);
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
