@@ -17,16 +17,10 @@ public class Avx512PolicyTests
     [InlineData(true)]
     public void Convolve2D_MatchesOracleUnderEitherPolicy(bool fullRate512)
     {
-        bool machine = SimdWidths.FullRate512;
-        try
+        AtFullRate(fullRate512, () =>
         {
-            SimdWidths.FullRate512 = fullRate512;
             Convolve2DSweepTests.Sweep(SimdWidth.Vector512, new Random(fullRate512 ? 7 : 8), 250);
-        }
-        finally
-        {
-            SimdWidths.FullRate512 = machine;
-        }
+        });
     }
 
     [Avx512Theory]
@@ -40,10 +34,8 @@ public class Avx512PolicyTests
         // and 32 to 47 columns left for the four-row blocks; heights with an odd quad and leftover rows;
         // several channels (accumulating); rows 4 KB apart, which keep the four-row blocks; the widest
         // row that takes them and one past it.
-        bool machine = SimdWidths.FullRate512;
-        try
+        AtFullRate(true, () =>
         {
-            SimdWidths.FullRate512 = true;
             var random = new Random(71 + columnOrder);
             foreach (int k in new[] { 5, 7 })
             {
@@ -59,11 +51,7 @@ public class Avx512PolicyTests
                     }
                 }
             }
-        }
-        finally
-        {
-            SimdWidths.FullRate512 = machine;
-        }
+        });
     }
 
     [Fact]
@@ -71,10 +59,8 @@ public class Avx512PolicyTests
     {
         // "Same" padding. At full rate a 7x7 plane copies up to 16,384 padded floats on rows under 80
         // outputs (the eight-row blocks take 80 and up); 5x5, and 7x7 at half rate, keep 4,096.
-        bool machine = SimdWidths.FullRate512;
-        try
+        AtFullRate(true, () =>
         {
-            SimdWidths.FullRate512 = true;
             Assert.True(FitsPadCopy(64, 64, 7, 1));
             Assert.True(FitsPadCopy(79, 79, 7, 1));
             Assert.False(FitsPadCopy(80, 80, 7, 1));
@@ -85,11 +71,7 @@ public class Avx512PolicyTests
             SimdWidths.FullRate512 = false;
             Assert.True(FitsPadCopy(58, 58, 7, 1)); // 64 x 64
             Assert.False(FitsPadCopy(64, 64, 7, 1));
-        }
-        finally
-        {
-            SimdWidths.FullRate512 = machine;
-        }
+        });
     }
 
     [Fact]
@@ -97,10 +79,8 @@ public class Avx512PolicyTests
     {
         // The planes FitsPadCopy_TakesNarrowSevenBySevenPlanesAtFullRate admits, and their neighbours
         // past the limits, at every vector width: one and three channels, "same" and asymmetric pads.
-        bool machine = SimdWidths.FullRate512;
-        try
+        AtFullRate(true, () =>
         {
-            SimdWidths.FullRate512 = true;
             var random = new Random(77);
             foreach (var width in SimdWidths.Supported)
             {
@@ -115,20 +95,14 @@ public class Avx512PolicyTests
                     }
                 }
             }
-        }
-        finally
-        {
-            SimdWidths.FullRate512 = machine;
-        }
+        });
     }
 
     [Fact]
     public void UsesNarrowOct_TakesSmallPaddedPlanesOfTwoVectorsAtFullRate()
     {
-        bool machine = SimdWidths.FullRate512;
-        try
+        AtFullRate(true, () =>
         {
-            SimdWidths.FullRate512 = true;
             Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 28, 28, 5));
             Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 8, 17, 7));
             Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 40, 32, 5));
@@ -140,11 +114,7 @@ public class Avx512PolicyTests
             Assert.False(Interpretability.Convolution.UsesNarrowOct(SimdWidth.Vector512, new ConvGeometry(28, 28, 5, 5, new ConvolutionOptions { Pads = (2, 2, 2, 2), Strides = (2, 2) })));
             SimdWidths.FullRate512 = false;
             Assert.False(NarrowOct(SimdWidth.Vector512, 28, 28, 5));
-        }
-        finally
-        {
-            SimdWidths.FullRate512 = machine;
-        }
+        });
     }
 
     [Fact]
@@ -155,10 +125,8 @@ public class Avx512PolicyTests
         // neighbours past each limit take the row loop. Every width, one and three channels
         // (accumulating into the blocks' output), "same" and asymmetric pads, heights that leave
         // 0 to 7 rows of the last band unused.
-        bool machine = SimdWidths.FullRate512;
-        try
+        AtFullRate(true, () =>
         {
-            SimdWidths.FullRate512 = true;
             var random = new Random(78);
             foreach (var width in SimdWidths.Supported)
             {
@@ -179,11 +147,7 @@ public class Avx512PolicyTests
                     }
                 }
             }
-        }
-        finally
-        {
-            SimdWidths.FullRate512 = machine;
-        }
+        });
     }
 
     [Fact]
@@ -191,10 +155,8 @@ public class Avx512PolicyTests
     {
         // The blocks compute into 32-column rows of their own and copy the output columns out: into
         // every other column of a destination with padded rows, NaN in the gaps, which must survive.
-        bool machine = SimdWidths.FullRate512;
-        try
+        AtFullRate(true, () =>
         {
-            SimdWidths.FullRate512 = true;
             var random = new Random(79);
             const int c = 2, h = 28, w = 28, k = 5;
             var image = ConvolutionOracle.RandomTensor(random, c, h, w);
@@ -218,15 +180,26 @@ public class Avx512PolicyTests
 
             AssertClose(expected, magnitude, actual, "strided destination");
             Assert.Equal(buffer.Length - (h * w), buffer.Count(float.IsNaN));
+        });
+    }
+
+    private static bool NarrowOct(SimdWidth width, int h, int w, int k) =>
+        Interpretability.Convolution.UsesNarrowOct(width, new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)));
+
+    /// <summary>Runs <paramref name="test"/> under the given AVX-512 policy, then restores the machine's.</summary>
+    private static void AtFullRate(bool fullRate512, Action test)
+    {
+        bool machine = SimdWidths.FullRate512;
+        try
+        {
+            SimdWidths.FullRate512 = fullRate512;
+            test();
         }
         finally
         {
             SimdWidths.FullRate512 = machine;
         }
     }
-
-    private static bool NarrowOct(SimdWidth width, int h, int w, int k) =>
-        Interpretability.Convolution.UsesNarrowOct(width, new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)));
 
     private static bool FitsPadCopy(int h, int w, int k, int channels) =>
         Interpretability.Convolution.FitsPadCopy(new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)), channels);
