@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Interpretability;
 
@@ -285,10 +286,33 @@ public static partial class Convolution
     /// </summary>
     private static unsafe void CopyPadded(in ConvGeometry g, int channels, float* image, nint channelStride, nint rowStride, nint columnStride, float* to, nint pitch, nint plane)
     {
-        NativeMemory.Clear(to, (nuint)(channels * plane) * sizeof(float));
+        ZeroFloats(to, channels * plane);
         for (int c = 0; c < channels; c++)
         {
             Conv2DPlan.CopyIntoPaddedPlane(g, image + (c * channelStride), rowStride, columnStride, to + (c * plane) + (g.PadTop * pitch) + g.PadLeft, pitch);
+        }
+    }
+
+    /// <summary>
+    /// Zeroes <paramref name="count"/> floats with vector stores. The padded copies are a few KB, where
+    /// <c>NativeMemory.Clear</c>'s <c>rep stosb</c> costs more to start than the stores take (Zen 5,
+    /// stopwatch, in-process A/B, fastest of 15: 28x28 3x3 274 -> 251 ns, 20x20 3x3 228 -> 214, 28x28
+    /// 5x5 576 -> 565, 64x64 7x7 3,051 -> 3,003).
+    /// </summary>
+    private static unsafe void ZeroFloats(float* to, nint count)
+    {
+        nint i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float>.Zero.Store(to + i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            to[i] = 0;
         }
     }
 
