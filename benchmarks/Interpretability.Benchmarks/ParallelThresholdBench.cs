@@ -6,7 +6,7 @@ namespace Interpretability.Benchmarks;
 /// <summary>
 /// Multiply-adds (M = millions) and shape in the row names: 3x3 kernels, padding 1, "dw" = depthwise.
 /// One thread against two on layers of growing size, to place <see cref="Conv2DPlan.ParallelMinMultiplyAdds"/>:
-/// below it Parallel.For's cost (and, on this machine, two vCPUs sharing one core's FPUs) eats the gain.
+/// below it Parallel.For's cost (and, where two vCPUs share one core's FPUs, the sharing) eats the gain.
 /// </summary>
 [Config(typeof(LayerBench.LayerBenchConfig))]
 public class ParallelThresholdBench

@@ -109,7 +109,11 @@ internal sealed partial class Conv2DPlan
     /// <summary>Threads a run may use: -1 (default) decides by the work size, 1 forces a single thread (benchmarks).</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
-    /// <summary>Multiply-adds per worker below which a run stays single-threaded; <see cref="ParallelMinMultiplyAdds"/> unless a test or benchmark overrides it.</summary>
+    /// <summary>
+    /// Multiply-adds per worker below which a run stays single-threaded: 3.5 M by default, measured where
+    /// each logical processor has its own FPUs. Where logical processors share a core's FPUs (SMT
+    /// siblings, as on some 2-vCPU cloud machines), two threads gain nothing below about 32 M per worker.
+    /// </summary>
     public long ParallelThreshold { get; init; } = ParallelMinMultiplyAdds;
 
     /// <summary>Blocks of <see cref="BlockChannels"/> output channels per group.</summary>
@@ -182,13 +186,20 @@ internal sealed partial class Conv2DPlan
     }
 
     /// <summary>
-    /// Multiply-adds per worker below which a run stays on the calling thread. Measured in
-    /// ParallelThresholdBench on the 2-vCPU machine whose two vCPUs share one core's FPUs: two
-    /// threads were 1.06-1.57x slower than one below 29 M multiply-adds (Parallel.For's cost and
-    /// shared FPUs) and equal (1.00-1.02x) from 29 M to 116 M. So a layer is split only when every
-    /// worker gets at least 32 M: no loss where threads share a core, the gain where they do not.
+    /// Multiply-adds per worker below which a run stays on the calling thread.
     /// </summary>
-    internal const long ParallelMinMultiplyAdds = 32_000_000;
+    /// <remarks>
+    /// Measured in ParallelThresholdBench (one thread against two, 3x3 layers) on two 2-vCPU machines.
+    /// On the Zen 5 machine, whose two vCPUs have FPUs of their own, two threads took 0.56-0.57x the
+    /// time of one at 116 M and 29 M multiply-adds, 0.73x at 7.2 M (64 to 64 channels, 14x14) and
+    /// 0.60x for a 7.2 M depthwise layer, and lost below that on dense layers (1.8 M: 1.62x; 0.5 M:
+    /// 1.30x); a 1.8 M depthwise layer still gained (0.57x) and is given up. So a layer is split
+    /// once every worker gets 3.5 M. On the earlier Zen 4 machine, whose two vCPUs shared one core's
+    /// FPUs, two threads were 1.06-1.57x slower than one below 29 M and even from 29 M to 116 M: where
+    /// the logical processors are such siblings, set <see cref="MaxDegreeOfParallelism"/> to 1 or
+    /// raise <see cref="ParallelThreshold"/> (32 M per worker loses nothing there).
+    /// </remarks>
+    internal const long ParallelMinMultiplyAdds = 3_500_000;
 
     /// <summary>Multiply-adds of one image: <c>O * OH * OW * (C / group) * kh * kw</c>.</summary>
     private long MultiplyAdds(in ConvGeometry g) => (long)OutputChannels * g.OutputHeight * g.OutputWidth * GroupChannels * g.Taps;
