@@ -531,19 +531,21 @@ public static partial class Convolution
             long top = y - (long)g.PadTop;
             if (oct && y + 8 <= g.OutputHeight)
             {
-                // Eight output rows from kh + 7 input rows (full-rate AVX-512).
-                rowSource.Fill(top, kh + 7, rows);
+                // Eight output rows from kh + 7 input rows (full-rate AVX-512); 5x5 takes twelve where
+                // they fit (kh + 11 = 16 rows: the row table's 2 * (kh + 3) entries).
+                int count = kh == 5 && y + 12 <= g.OutputHeight ? 12 : 8;
+                rowSource.Fill(top, kh + count - 1, rows);
                 float* d = args.Destination + (y * args.DestinationRowStride);
                 if (kh == 7)
                 {
-                    ConvolveOct<KernelHeight7>(rows, args.Kernel, columnOffsets, d, args.DestinationRowStride, ow, args.Bias, args.Accumulate, useLeft, useRight, args.Backwards);
+                    ConvolveOct<KernelHeight7>(rows, args.Kernel, columnOffsets, d, args.DestinationRowStride, ow, args.Bias, args.Accumulate, useLeft, useRight, args.Backwards, count);
                 }
                 else
                 {
-                    ConvolveOct<KernelHeight5>(rows, args.Kernel, columnOffsets, d, args.DestinationRowStride, ow, args.Bias, args.Accumulate, useLeft, useRight, args.Backwards);
+                    ConvolveOct<KernelHeight5>(rows, args.Kernel, columnOffsets, d, args.DestinationRowStride, ow, args.Bias, args.Accumulate, useLeft, useRight, args.Backwards, count);
                 }
 
-                y += 4;
+                y += count - 4;
                 continue;
             }
 

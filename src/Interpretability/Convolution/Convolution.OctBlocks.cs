@@ -144,20 +144,23 @@ public static partial class Convolution
     }
 
     /// <summary>
-    /// Eight output rows (<paramref name="dst"/> and the seven below, <paramref name="dstStride"/> apart),
-    /// columns [0, <paramref name="width"/>), from input rows <c>rows[0 .. kh + 6]</c>:
+    /// <paramref name="rowCount"/> output rows, eight (or twelve for 5x5: <see cref="Dodec5x5Blocks512"/>)
+    /// (<paramref name="dst"/> and those below, <paramref name="dstStride"/> apart), columns
+    /// [0, <paramref name="width"/>), from input rows <c>rows[0 .. kh + rowCount - 2]</c>:
     /// <list type="bullet">
-    /// <item>the masked edge vectors: both edges of all eight rows in one loop when the row has two
+    /// <item>the masked edge vectors: both edges of the first eight rows in one loop when the row has two
     /// (<see cref="Oct7x7Edges512"/>, sixteen accumulator chains; against two quads of
     /// <see cref="Rows4x2Masked{TOps, TVec, TKh}"/>, stopwatch, in-process A/B, fastest of 15: 224x224
-    /// 7x7 25.0 -> 23.8 us, 5x5 15.1 -> 14.3, 96x96 7x7 5.3 -> 4.9), a single edge a quad at a time
-    /// as <see cref="ConvolveRows4{TOps, TVec, TKh}"/> does;</item>
-    /// <item>the columns between them in <see cref="Oct7x7Blocks512"/> or <see cref="Oct5x5Blocks512"/>;</item>
+    /// 7x7 25.0 -> 23.8 us, 5x5 15.1 -> 14.3, 96x96 7x7 5.3 -> 4.9), of the last four of twelve in
+    /// <see cref="Rows4x2Masked{TOps, TVec, TKh}"/>, a single edge a quad at a time as
+    /// <see cref="ConvolveRows4{TOps, TVec, TKh}"/> does;</item>
+    /// <item>the columns between them in <see cref="Oct7x7Blocks512"/>, <see cref="Oct5x5Blocks512"/> or
+    /// <see cref="Dodec5x5Blocks512"/>;</item>
     /// <item>the 16 to 47 columns those leave (if any) in the four-row blocks of <see cref="ConvolveQuad"/>,
     /// one quad at a time.</item>
     /// </list>
     /// </summary>
-    private static unsafe void ConvolveOct<TKh>(float** rows, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float* leftMasks, float* rightMasks, bool backwards)
+    private static unsafe void ConvolveOct<TKh>(float** rows, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float* leftMasks, float* rightMasks, bool backwards, int rowCount)
         where TKh : IKernelHeight
     {
         int k = TKh.Value;
@@ -183,9 +186,14 @@ public static partial class Convolution
             {
                 Oct5x5Edges512(rows, columnOffsets[0], w, leftMasks, rightMasks, dst, dstStride, width - V, biasVector, accumulate);
             }
+
+            if (rowCount == 12)
+            {
+                Rows4x2Masked<Vector512Ops, Vector512<float>, TKh>(rows + 8, k, w, columnOffsets, leftMasks, rightMasks, dst + (8 * dstStride), dstStride, width - V, biasVector, accumulate);
+            }
         }
 
-        for (int quad = 0; quad < 2; quad++)
+        for (int quad = 0; quad < rowCount / 4; quad++)
         {
             float** q = rows + (4 * quad);
             float* d = dst + (4 * quad * dstStride);
@@ -209,6 +217,10 @@ public static partial class Convolution
         if (k == 7)
         {
             Oct7x7Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
+        }
+        else if (rowCount == 12)
+        {
+            Dodec5x5Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
         }
         else
         {

@@ -33,7 +33,8 @@ public class Avx512PolicyTests
         // edges on both sides, on one side (asymmetric pads) or none; 32-column blocks with 0, 16 to 31
         // and 32 to 47 columns left for the four-row blocks; heights with an odd quad and leftover rows;
         // several channels (accumulating); rows 4 KB apart, which keep the four-row blocks; the widest
-        // row that takes them and one past it.
+        // row that takes them and one past it. 5x5 runs twelve rows at a time where they fit
+        // (Dodec5x5Blocks512): heights of one, two and three such bands with and without leftovers.
         AtFullRate(true, () =>
         {
             var random = new Random(71 + columnOrder);
@@ -41,7 +42,7 @@ public class Avx512PolicyTests
             {
                 foreach (int w in new[] { 84, 96, 110, 128, 150, 224, 1024, 1600, 1601 })
                 {
-                    foreach (var (h, pads) in new[] { (8, (3, 3, 3, 3)), (21, (3, 3, 3, 3)), (19, (2, 0, 1, 3)), (17, (1, 3, 2, 0)), (30, (0, 0, 0, 0)) })
+                    foreach (var (h, pads) in new[] { (8, (3, 3, 3, 3)), (21, (3, 3, 3, 3)), (19, (2, 0, 1, 3)), (17, (1, 3, 2, 0)), (30, (0, 0, 0, 0)), (12, (2, 2, 2, 2)), (36, (2, 0, 1, 3)) })
                     {
                         var options = new ConvolutionOptions { Pads = pads };
                         foreach (int channels in new[] { 1, 2 })
