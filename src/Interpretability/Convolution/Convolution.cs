@@ -260,13 +260,13 @@ public static partial class Convolution
     /// (<see cref="SimdWidths.FullRate512"/>).
     /// </summary>
     /// <remarks>
-    /// Zen 5, stopwatch, in-process A/B, fastest of 15, "same" padding, copy against masked edges: one
+    /// Zen 5, stopwatch, in-process A/B, fastest of 15, "same" padding, masked edges -> copy: one
     /// channel 60x60 3.30 -> 2.68 us, 64x64 3.59 -> 2.92, 72x72 4.77 -> 4.08, 79x79 5.39 -> 4.82; three
     /// channels 40x40 6.94 -> 5.14, 64x64 (14,700 padded floats) 11.22 -> 8.84, 72x72 14.95 -> 12.80;
-    /// six channels 28x28 8.08 -> 5.27, 40x40 10.82 against 14.81. From 80 columns the eight-row blocks,
-    /// which need the padding masked, are faster (80x80: 4.02 against 4.77 us with the copy). 5x5 gains
-    /// nothing there (one channel 64x64 2.34 against 2.59 us, 72x72 3.04 against 2.84; three channels
-    /// 56x56 6.26 against 5.62, 64x64 7.08 against 7.49), so it keeps <see cref="PadCopyMaxFloats"/>.
+    /// six channels 28x28 8.08 -> 5.27, 40x40 14.81 -> 10.82. From 80 columns the eight-row blocks,
+    /// which need the padding masked, are faster (80x80: 4.02 us masked, 4.77 with the copy). 5x5 gains
+    /// nothing there (one channel 64x64 2.34 -> 2.59 us, 72x72 3.04 -> 2.84; three channels 56x56
+    /// 6.26 -> 5.62, 64x64 7.08 -> 7.49), so it keeps <see cref="PadCopyMaxFloats"/>.
     /// </remarks>
     internal const long PadCopyMaxFloatsFullRate7x7 = 16384;
 
