@@ -265,7 +265,7 @@ public static partial class Convolution
         // Unpadded 7x7 planes with narrower rows go there too when they can take its eight-row blocks
         // (Zen 5, stopwatch, in-process A/B, fastest of 15, no padding: 224x224 28.1 -> 25.9 us,
         // 290x290 45.9 -> 41.5, 128x128 9.7 -> 9.3, 200x200 even). Unpadded 5x5 did not gain (128x128
-        // 5.52 against 5.69 us, 150x150 7.80 against 8.43, 224x224 even), so it stays with the row loop.
+        // 5.52 -> 5.69 us, 150x150 7.80 -> 8.43, 224x224 even), so it stays with the row loop.
         if (FourRows(g) && !args.OneRowAtATime && strips.Direct && args.SourceRowStride >= g.InputWidth
             && (strips.Left == 0 || strips.Left == TOps.Count) && (strips.Right == 0 || strips.Right == TOps.Count)
             && (strips.Left > 0 || strips.Right > 0 || g.PadTop > 0 || g.PadBottom > 0 || ow >= FourRowsChunk + (2 * TOps.Count)
