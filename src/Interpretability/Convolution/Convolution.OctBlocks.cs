@@ -85,9 +85,12 @@ public static partial class Convolution
     /// (28 rows run as 32) cost less than the four-row blocks' short rows.
     /// </remarks>
     internal static bool UsesNarrowOct(SimdWidth width, in ConvGeometry g) =>
-        width == SimdWidth.Vector512 && Avx512F.IsSupported && SimdWidths.FullRate512
-        && g.KernelHeight == g.KernelWidth && g.KernelWidth is 5 or 7 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1
-        && g.OutputWidth is > 16 and <= NarrowOctColumns && g.OutputHeight >= 8;
+        width == SimdWidth.Vector512 && OctBlocksRun(g) && g.OutputWidth is > 16 and <= NarrowOctColumns && g.OutputHeight >= 8;
+
+    /// <summary>What every use of the eight-row blocks needs: full-rate AVX-512 and a 5x5 or 7x7 kernel at unit strides and dilations.</summary>
+    private static bool OctBlocksRun(in ConvGeometry g) =>
+        Avx512F.IsSupported && SimdWidths.FullRate512
+        && g.KernelHeight == g.KernelWidth && g.KernelWidth is 5 or 7 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1;
 
     /// <summary>
     /// Convolves <paramref name="channels"/> zero-padded planes (<paramref name="plane"/> floats apart,
@@ -138,9 +141,7 @@ public static partial class Convolution
     internal static bool UsesOct(in ConvGeometry g, int lanes, nint rowStride)
     {
         long offset = ((long)rowStride * sizeof(float)) & 4095;
-        return lanes == 16 && Avx512F.IsSupported && SimdWidths.FullRate512
-            && g.KernelHeight == g.KernelWidth && g.KernelWidth is 5 or 7 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1
-            && g.OutputWidth >= OctMinRow && g.OutputWidth <= OctMaxRow && Math.Min(offset, 4096 - offset) >= 128;
+        return lanes == 16 && OctBlocksRun(g) && g.OutputWidth >= OctMinRow && g.OutputWidth <= OctMaxRow && Math.Min(offset, 4096 - offset) >= 128;
     }
 
     /// <summary>

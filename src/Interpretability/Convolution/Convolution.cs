@@ -164,42 +164,26 @@ public static partial class Convolution
                     (channelStride, sourceRowStride, sourceColumnStride) = ((nint)paddedPlane, pitch, 1);
                 }
 
-                if (narrow)
-                {
-                    float* output = source + paddedScratch;
-                    ConvolveNarrowOct(kh, source, channels, (nint)paddedPlane, pitch, weights, bias, bands, output);
-                    nint rowStride = destinationStrides[0], columnStride = destinationStrides[1];
-                    for (int y = 0; y < oh; y++)
-                    {
-                        float* from = output + (y * NarrowOctColumns), to = dst + (y * rowStride);
-                        if (columnStride == 1)
-                        {
-                            Buffer.MemoryCopy(from, to, ow * sizeof(float), ow * sizeof(float));
-                        }
-                        else
-                        {
-                            for (int x = 0; x < ow; x++)
-                            {
-                                to[x * columnStride] = from[x];
-                            }
-                        }
-                    }
-
-                    return;
-                }
-
+                // The output goes first to scratch where the destination's rows are not dense, or
+                // where the narrow blocks write 32-column rows, and is copied out at the end.
+                float* staged = narrow ? source + paddedScratch : denseRows ? null : s + planeScratch + kernelScratch;
+                nint stagedPitch = narrow ? NarrowOctColumns : ow;
                 var args = new PlaneArgs
                 {
                     SourceRowStride = sourceRowStride,
                     SourceColumnStride = sourceColumnStride,
-                    Destination = denseRows ? dst : s + planeScratch + kernelScratch,
-                    DestinationRowStride = denseRows ? destinationStrides[0] : ow,
+                    Destination = staged != null ? staged : dst,
+                    DestinationRowStride = staged != null ? stagedPitch : destinationStrides[0],
                     Bias = bias,
                     OneRowAtATime = oneRowAtATime,
                     ColumnOrder = columnOrder,
                     EdgeVectors = edgeVectors,
                 };
-                if (tiny)
+                if (narrow)
+                {
+                    ConvolveNarrowOct(kh, source, channels, (nint)paddedPlane, pitch, weights, bias, bands, staged);
+                }
+                else if (tiny)
                 {
                     Tiny3x3(g, channels, source, channelStride, sourceRowStride, sourceColumnStride, weights, bias, args.Destination, args.DestinationRowStride, s);
                 }
@@ -220,23 +204,33 @@ public static partial class Convolution
                     }
                 }
 
-                if (!denseRows)
+                if (staged != null)
                 {
-                    float* from = args.Destination;
-                    for (int y = 0; y < oh; y++)
-                    {
-                        float* to = dst + (y * destinationStrides[0]);
-                        for (int x = 0; x < ow; x++)
-                        {
-                            to[x * destinationStrides[1]] = *from++;
-                        }
-                    }
+                    CopyOut(staged, stagedPitch, oh, ow, dst, destinationStrides[0], destinationStrides[1]);
                 }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Copies <paramref name="rows"/> rows of <paramref name="columns"/> floats, <paramref name="pitch"/> apart, into a destination with the given strides.</summary>
+    private static unsafe void CopyOut(float* from, nint pitch, int rows, int columns, float* to, nint rowStride, nint columnStride)
+    {
+        for (int y = 0; y < rows; y++, from += pitch, to += rowStride)
+        {
+            if (columnStride == 1)
+            {
+                Buffer.MemoryCopy(from, to, columns * sizeof(float), columns * sizeof(float));
+                continue;
+            }
+
+            for (int x = 0; x < columns; x++)
+            {
+                to[x * columnStride] = from[x];
+            }
         }
     }
 

@@ -207,8 +207,9 @@ internal static class SimdWidths
     /// Measured once per process, on first use: the fastest of seven timed runs of 12,288 512-bit
     /// FMAs in twelve independent chains against the same count of 256-bit ones, run alternately
     /// (about 25 us in all, after the JIT compiles the two loops: the first access took 12-17 ms in a
-    /// fresh process, type initialisation included, against 9 ms with the variable below set). Full rate when the 512-bit runs take less than 1.5 times as long (this
-    /// repository's machines: about 1.0 on Zen 5, 2.0 on Zen 4, per <c>FmaPeakBench</c>). Set the
+    /// fresh process, type initialisation included, against 9 ms with the variable below set). Full
+    /// rate when the 512-bit runs take less than 1.5 times as long (this repository's machines: about
+    /// 1.0 on Zen 5, 2.0 on Zen 4, per <c>FmaPeakBench</c>). Set the
     /// environment variable <c>INTERPRETABILITY_AVX512_FULL_RATE</c> to <c>1</c> or <c>0</c> to skip the
     /// measurement. The choice changes which SIMD width runs a row, so results differ between the
     /// two only by rounding. Tests and benchmarks set it to run both policies on one machine.
