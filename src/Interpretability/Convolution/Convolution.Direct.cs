@@ -129,6 +129,7 @@ public static partial class Convolution
     /// placement (2048x2048 3x3 with the output 40 B past: 1.79 against 1.37 ms; 5x5 5.17 against 4.20;
     /// 7x7 8.18 against 6.44), at 1448x1448 (8.4 MB) the two tie.
     /// </remarks>
+
     internal static unsafe bool RunsBackwards(float* source, float* destination, long sourceFloats) =>
         (((nint)destination - (nint)source) & 4095) < BackwardsWindow && sourceFloats <= BackwardsPlaneLimit;
 
@@ -145,7 +146,7 @@ public static partial class Convolution
         long ringRows = RingRows(g);
         long reach = (g.KernelWidth - 1L) * g.DilationX;
         long rows = ringRows * Math.Max(g.SplitRowLength, Math.Max(16, g.PadLeft) + Math.Max(16, g.PadRight) + (2 * reach));
-        long masked = (2 * ZeroLength(g)) + 16 + (2L * g.KernelWidth * 16) + (4L * g.OutputWidth) + (4 * 16) + 16;
+        long masked = (2 * ZeroLength(g)) + 16 + (2L * g.KernelWidth * 16) + (2L * (g.KernelHeight + 39)) + (4L * g.OutputWidth) + (4 * 16) + 16;
         return rows + ZeroLength(g) + ringRows + (2L * g.KernelWidth) + (2L * 3 * 2 * (g.KernelHeight + 3)) + masked + 16;
     }
 
@@ -484,7 +485,7 @@ public static partial class Convolution
         int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutputWidth, v = TOps.Count;
 
         // Scratch: zero row | first-row copy | last-row copy (each ZeroLength) | masks (2 * kw vectors) |
-        // column offsets (nint) | row table (2 * (kh + 3)) | 4 leftover rows | whole-row masks (4 vectors, 64-byte aligned).
+        // column offsets (nint) | row table (kh + 39: forty-row bands) | 4 leftover rows | whole-row masks (4 vectors, 64-byte aligned).
         nint zeroLength = (nint)ZeroLength(g);
         float* zero = scratch;
         float* firstCopy = zero + zeroLength;
@@ -493,7 +494,7 @@ public static partial class Convolution
         float* rightMasks = leftMasks + (kw * v);
         nint* columnOffsets = (nint*)(rightMasks + (kw * v));
         float** rows = (float**)(columnOffsets + kw);
-        float* leftover = (float*)(rows + (2 * (kh + 3)));
+        float* leftover = (float*)(rows + kh + 39);
         float* rowMasks = (float*)(((nint)(leftover + (4 * ow)) + 63) & ~(nint)63);
         if (typeof(TVec) != typeof(Vector512<float>) || kh != 3 || args.EdgeVectors || !Avx512F.IsSupported || !FillQuad3x3RowMasks(g, rowMasks))
         {
@@ -531,9 +532,9 @@ public static partial class Convolution
             long top = y - (long)g.PadTop;
             if (oct && y + 8 <= g.OutputHeight)
             {
-                // Eight output rows from kh + 7 input rows (full-rate AVX-512); 5x5 takes twelve where
-                // they fit (kh + 11 = 16 rows: the row table's 2 * (kh + 3) entries).
-                int count = kh == 5 && y + 12 <= g.OutputHeight ? 12 : 8;
+                // Eight output rows from kh + 7 input rows (full-rate AVX-512); where they fit, 5x5 takes
+                // twelve and 7x7 forty (four ten-row blocks, kh + 39 rows: the row table's length).
+                int count = y + 12 <= g.OutputHeight && kh == 5 ? 12 : y + 40 <= g.OutputHeight && kh == 7 ? 40 : 8;
                 rowSource.Fill(top, kh + count - 1, rows);
                 float* d = args.Destination + (y * args.DestinationRowStride);
                 if (kh == 7)

@@ -145,18 +145,19 @@ public static partial class Convolution
     }
 
     /// <summary>
-    /// <paramref name="rowCount"/> output rows, eight (or twelve for 5x5: <see cref="Dodec5x5Blocks512"/>)
-    /// (<paramref name="dst"/> and those below, <paramref name="dstStride"/> apart), columns
-    /// [0, <paramref name="width"/>), from input rows <c>rows[0 .. kh + rowCount - 2]</c>:
+    /// <paramref name="rowCount"/> output rows, eight, twelve for 5x5 (<see cref="Dodec5x5Blocks512"/>)
+    /// or forty for 7x7 (<see cref="Deca7x7Blocks512"/>) (<paramref name="dst"/> and those below,
+    /// <paramref name="dstStride"/> apart), columns [0, <paramref name="width"/>), from input rows
+    /// <c>rows[0 .. kh + rowCount - 2]</c>:
     /// <list type="bullet">
-    /// <item>the masked edge vectors: both edges of the first eight rows in one loop when the row has two
+    /// <item>the masked edge vectors: both edges of eight rows in one loop when the row has two
     /// (<see cref="Oct7x7Edges512"/>, sixteen accumulator chains; against two quads of
     /// <see cref="Rows4x2Masked{TOps, TVec, TKh}"/>, stopwatch, in-process A/B, fastest of 15: 224x224
-    /// 7x7 25.0 -> 23.8 us, 5x5 15.1 -> 14.3, 96x96 7x7 5.3 -> 4.9), of the last four of twelve in
+    /// 7x7 25.0 -> 23.8 us, 5x5 15.1 -> 14.3, 96x96 7x7 5.3 -> 4.9), the last four of twelve in
     /// <see cref="Rows4x2Masked{TOps, TVec, TKh}"/>, a single edge a quad at a time as
     /// <see cref="ConvolveRows4{TOps, TVec, TKh}"/> does;</item>
-    /// <item>the columns between them in <see cref="Oct7x7Blocks512"/>, <see cref="Oct5x5Blocks512"/> or
-    /// <see cref="Dodec5x5Blocks512"/>;</item>
+    /// <item>the columns between them in <see cref="Oct7x7Blocks512"/>, <see cref="Oct5x5Blocks512"/>,
+    /// <see cref="Dodec5x5Blocks512"/> or <see cref="Deca7x7Blocks512"/>;</item>
     /// <item>the 16 to 47 columns those leave (if any) in the four-row blocks of <see cref="ConvolveQuad"/>,
     /// one quad at a time.</item>
     /// </list>
@@ -179,18 +180,22 @@ public static partial class Convolution
         bool bothEdges = left > 0 && right > 0;
         if (bothEdges)
         {
-            if (k == 7)
+            int r = 0;
+            for (; r + 8 <= rowCount; r += 8)
             {
-                Oct7x7Edges512(rows, columnOffsets[0], w, leftMasks, rightMasks, dst, dstStride, width - V, biasVector, accumulate);
-            }
-            else
-            {
-                Oct5x5Edges512(rows, columnOffsets[0], w, leftMasks, rightMasks, dst, dstStride, width - V, biasVector, accumulate);
+                if (k == 7)
+                {
+                    Oct7x7Edges512(rows + r, columnOffsets[0], w, leftMasks, rightMasks, dst + (r * dstStride), dstStride, width - V, biasVector, accumulate);
+                }
+                else
+                {
+                    Oct5x5Edges512(rows + r, columnOffsets[0], w, leftMasks, rightMasks, dst + (r * dstStride), dstStride, width - V, biasVector, accumulate);
+                }
             }
 
-            if (rowCount == 12)
+            if (r < rowCount)
             {
-                Rows4x2Masked<Vector512Ops, Vector512<float>, TKh>(rows + 8, k, w, columnOffsets, leftMasks, rightMasks, dst + (8 * dstStride), dstStride, width - V, biasVector, accumulate);
+                Rows4x2Masked<Vector512Ops, Vector512<float>, TKh>(rows + r, k, w, columnOffsets, leftMasks, rightMasks, dst + (r * dstStride), dstStride, width - V, biasVector, accumulate);
             }
         }
 
@@ -215,7 +220,14 @@ public static partial class Convolution
             }
         }
 
-        if (k == 7)
+        if (rowCount == 40)
+        {
+            for (int r = 0; r < rowCount; r += 10)
+            {
+                Deca7x7Blocks512(rows + r, columnOffsets[0] + left, w, dst + left + (r * dstStride), dstStride, blocks, biasVector, accumulate, backwards);
+            }
+        }
+        else if (k == 7)
         {
             Oct7x7Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
         }
