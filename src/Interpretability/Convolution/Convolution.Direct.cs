@@ -532,9 +532,8 @@ public static partial class Convolution
             long top = y - (long)g.PadTop;
             if (oct && y + 8 <= g.OutputHeight)
             {
-                // Eight output rows from kh + 7 input rows (full-rate AVX-512); where they fit, 5x5 takes
-                // twelve and 7x7 forty (four ten-row blocks, kh + 39 rows: the row table's length).
-                int count = y + 12 <= g.OutputHeight && kh == 5 ? 12 : y + 40 <= g.OutputHeight && kh == 7 ? 40 : 8;
+                // Eight output rows from kh + 7 input rows (full-rate AVX-512), or more where they fit.
+                int count = OctBandRows(kh, g.OutputHeight - y);
                 rowSource.Fill(top, kh + count - 1, rows);
                 float* d = args.Destination + (y * args.DestinationRowStride);
                 if (kh == 7)

@@ -257,8 +257,9 @@ public static partial class Convolution
     /// </summary>
     /// <remarks>
     /// <see cref="ConvolveOct{TKh}"/> runs four of them per band of forty rows, whose edges take five
-    /// eight-row edge loops (<see cref="Oct7x7Edges512"/>); bands of twenty left their last four rows'
-    /// edges to the slower four-row loop and gained half as much. Alone, over a 224-column interior
+    /// eight-row edge loops (<see cref="Oct7x7Edges512"/>). Bands of twenty, which left their last four
+    /// rows' edges to the slower four-row loop, gained less (224x224, fastest of 41 rounds, three runs:
+    /// -1.9 to 3.5 %, against 1.6 to 4.5 % for forty). Alone, over a 224-column interior
     /// (stopwatch, fastest of 15): 25.07 against 24.23 us for the eight-row blocks, 94 and 97 % of the
     /// FMA ceiling. Whole planes on Zen 5, "same" padding, median over 41 interleaved rounds of this
     /// against the eight-row blocks, beside the same run with both sides the eight-row blocks (the

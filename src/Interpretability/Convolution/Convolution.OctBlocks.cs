@@ -145,15 +145,36 @@ public static partial class Convolution
     }
 
     /// <summary>
-    /// <paramref name="rowCount"/> output rows, eight, twelve for 5x5 (<see cref="Dodec5x5Blocks512"/>)
-    /// or forty for 7x7 (<see cref="Deca7x7Blocks512"/>) (<paramref name="dst"/> and those below,
+    /// The output rows <see cref="ConvolveOct{TKh}"/> takes at once when <paramref name="remaining"/>
+    /// (at least eight) are left: 7x7 forty (four <see cref="Deca7x7Blocks512"/>), 5x5 24 or twelve
+    /// (<see cref="Dodec5x5Blocks512"/>), else eight. Multiples of eight keep every row's edges in the
+    /// eight-row edge loops (<see cref="Oct7x7Edges512"/>); twelve leaves four rows' to the four-row loop.
+    /// </summary>
+    /// <remarks>
+    /// Stopwatch on Zen 5, "same" padding, median over 41 interleaved rounds against the next smaller
+    /// choice, beside the same run with both sides that choice (the buffers' own difference): 5x5 24
+    /// against twelve rows, 224x224 0.985 and 0.992 (0.997, 0.998), 96x96 0.932 and 0.927 (0.994,
+    /// 0.987); 7x7 forty against eight, see <see cref="Deca7x7Blocks512"/>.
+    /// </remarks>
+    internal static int OctBandRows(int kh, int remaining) => kh switch
+    {
+        7 when remaining >= 40 => 40,
+        5 when remaining >= 24 => 24,
+        5 when remaining >= 12 => 12,
+        _ => 8,
+    };
+
+    /// <summary>
+    /// <paramref name="rowCount"/> output rows (<see cref="OctBandRows"/>: a multiple of eight or
+    /// twelve, run in blocks of eight, ten for 7x7 (<see cref="Deca7x7Blocks512"/>) or twelve for 5x5
+    /// (<see cref="Dodec5x5Blocks512"/>)) (<paramref name="dst"/> and those below,
     /// <paramref name="dstStride"/> apart), columns [0, <paramref name="width"/>), from input rows
     /// <c>rows[0 .. kh + rowCount - 2]</c>:
     /// <list type="bullet">
     /// <item>the masked edge vectors: both edges of eight rows in one loop when the row has two
     /// (<see cref="Oct7x7Edges512"/>, sixteen accumulator chains; against two quads of
     /// <see cref="Rows4x2Masked{TOps, TVec, TKh}"/>, stopwatch, in-process A/B, fastest of 15: 224x224
-    /// 7x7 25.0 -> 23.8 us, 5x5 15.1 -> 14.3, 96x96 7x7 5.3 -> 4.9), the last four of twelve in
+    /// 7x7 25.0 -> 23.8 us, 5x5 15.1 -> 14.3, 96x96 7x7 5.3 -> 4.9), the last four of a twelve-row band in
     /// <see cref="Rows4x2Masked{TOps, TVec, TKh}"/>, a single edge a quad at a time as
     /// <see cref="ConvolveRows4{TOps, TVec, TKh}"/> does;</item>
     /// <item>the columns between them in <see cref="Oct7x7Blocks512"/>, <see cref="Oct5x5Blocks512"/>,
@@ -220,24 +241,26 @@ public static partial class Convolution
             }
         }
 
-        if (rowCount == 40)
+        int blockRows = rowCount == 8 ? 8 : k == 7 ? 10 : 12;
+        for (int r = 0; r < rowCount; r += blockRows)
         {
-            for (int r = 0; r < rowCount; r += 10)
+            float** from = rows + r;
+            float* d = dst + left + (r * dstStride);
+            switch (blockRows)
             {
-                Deca7x7Blocks512(rows + r, columnOffsets[0] + left, w, dst + left + (r * dstStride), dstStride, blocks, biasVector, accumulate, backwards);
+                case 8 when k == 7:
+                    Oct7x7Blocks512(from, columnOffsets[0] + left, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                    break;
+                case 8:
+                    Oct5x5Blocks512(from, columnOffsets[0] + left, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                    break;
+                case 10:
+                    Deca7x7Blocks512(from, columnOffsets[0] + left, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                    break;
+                default:
+                    Dodec5x5Blocks512(from, columnOffsets[0] + left, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                    break;
             }
-        }
-        else if (k == 7)
-        {
-            Oct7x7Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
-        }
-        else if (rowCount == 12)
-        {
-            Dodec5x5Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
-        }
-        else
-        {
-            Oct5x5Blocks512(rows, columnOffsets[0] + left, w, dst + left, dstStride, blocks, biasVector, accumulate, backwards);
         }
     }
 

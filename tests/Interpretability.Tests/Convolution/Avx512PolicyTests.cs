@@ -33,11 +33,12 @@ public class Avx512PolicyTests
         // edges on both sides, on one side (asymmetric pads) or none; 32-column blocks with 0, 16 to 31
         // and 32 to 47 columns left for the four-row blocks; heights with an odd quad and leftover rows;
         // several channels (accumulating); rows 4 KB apart, which keep the four-row blocks; the widest
-        // row that takes them and one past it. 5x5 runs twelve rows at a time where they fit
-        // (Dodec5x5Blocks512): heights of one, two and three such bands with and without leftovers.
-        // 7x7 runs forty rows at a time where they fit, as four ten-row blocks (Deca7x7Blocks512) with
-        // five eight-row edge loops: 44 rows (one band, a quad left), 61 with these pads (58 rows: one
-        // band, two of eight, two rows left), 88 (two bands, one of eight).
+        // row that takes them and one past it. Taller bands where they fit (OctBandRows): 5x5 runs 24
+        // or twelve rows in twelve-row blocks (Dodec5x5Blocks512), 7x7 forty in ten-row blocks
+        // (Deca7x7Blocks512). Output heights, 5x5: 16 (twelve, a quad), 23 (twelve, eight, three
+        // left), 26 (24, two left), 35 (24, eight, three left), 46 (24, twelve, eight, two left), 60
+        // (two of 24, twelve), 90 (three of 24, twelve, a quad, two left). 7x7: 44 (forty, a quad),
+        // 58 (forty, two of eight, two left), 88 (two of forty, eight).
         AtFullRate(true, () =>
         {
             var random = new Random(71 + columnOrder);
