@@ -50,8 +50,8 @@ namespace Interpretability;
 /// an AND: 224x224 5x5 14.17 against 14.04 us, 7x7 23.77 against 23.74.</item>
 /// <item>Column tiles: every block of a band over 256 columns before the next 256, so that a tile's
 /// 46 input rows stay in L1 between the ten-row blocks. Slower on wide rows (median over 25
-/// interleaved rounds, tiles against whole rows): 7x7 1600x1600 1.284, 1200x1200 1.080, 1000x1000
-/// 1.056, 640x640 0.970, 480x480 1.022; 5x5 1600x1600 1.121, 1000x1000 1.054, 640x640 0.999.</item>
+/// interleaved rounds, tiles against whole rows): 7x7 1600x1600 1.284, 1200x1200 1.080, 640x640
+/// 0.970, 480x480 1.022; 5x5 1600x1600 1.121, 1200x1200 1.018, 640x640 0.999.</item>
 /// </list>
 /// </para>
 /// </remarks>
