@@ -235,7 +235,8 @@ internal sealed partial class Conv2DPlan
     /// One direct convolution per output channel. At unit strides with padding, each input plane is
     /// first copied into a small zero-padded plane that stays in L1 (its border is zeroed once per
     /// run and never written again), so the kernels run with no border handling at all; otherwise
-    /// each plane pads its own rows (<see cref="Convolution.ConvolvePlane"/>).
+    /// each plane pads its own rows (<see cref="Convolution.ConvolvePlane"/>). Small padded planes at
+    /// full rate run in eight-row blocks instead (<see cref="RunDepthwiseNarrow"/>).
     /// </summary>
     private unsafe void RunDepthwise(in ConvGeometry g, float* input, in InputLayout layout, float* output)
     {
@@ -258,6 +259,12 @@ internal sealed partial class Conv2DPlan
     /// <summary>Output channels <c>[first, end)</c> of a depthwise run, with scratch of its own.</summary>
     private unsafe void RunDepthwise(in ConvGeometry g, in DepthwiseJob job, int first, int end)
     {
+        if (Convolution.UsesNarrowOct(_width, g))
+        {
+            RunDepthwiseNarrow(g, job, first, end);
+            return;
+        }
+
         bool pad = g.StrideX == 1 && g.StrideY == 1 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0;
         var planeGeometry = pad ? g.ForPaddedInput() : g;
         long padded = pad ? g.PaddedHeight * g.PaddedWidth : 0;
@@ -303,6 +310,47 @@ internal sealed partial class Conv2DPlan
                     args.Destination = (float*)job.Output + (o * outputPlane);
                     args.Bias = _bias[o];
                     Convolution.ConvolvePlane(_width, planeGeometry, args, s);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Output channels <c>[first, end)</c> of a depthwise run on small padded planes
+    /// (<see cref="Convolution.UsesNarrowOct"/>): each input channel is copied once into a zero-padded
+    /// plane of whole 32-column blocks, and each output channel is one run of eight-row blocks
+    /// (<see cref="Convolution.ConvolveNarrowOct"/>) into a staging plane, copied out.
+    /// </summary>
+    private unsafe void RunDepthwiseNarrow(in ConvGeometry g, in DepthwiseJob job, int first, int end)
+    {
+        int k = g.KernelWidth, bands = (g.OutputHeight + 7) / 8, columnBlocks = Convolution.NarrowColumnBlocks(g);
+        nint outputPitch = (nint)Convolution.NarrowOctColumns * columnBlocks, pitch = outputPitch + k - 1;
+        long padded = pitch * ((8L * bands) + k - 1), staged = 8L * bands * outputPitch;
+        float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(padded + staged)));
+        try
+        {
+            fixed (float* s = scratch)
+            fixed (float* w = _weights)
+            {
+                float* plane = s, stage = s + padded;
+                NativeMemory.Clear(plane, (nuint)padded * sizeof(float));
+                long outputPlane = (long)g.OutputHeight * g.OutputWidth;
+                int copiedChannel = -1;
+                for (int o = first; o < end; o++)
+                {
+                    int channel = o / GroupOutputs;
+                    if (channel != copiedChannel)
+                    {
+                        CopyIntoPaddedPlane(g, (float*)job.Input + (channel * job.Channel), job.Row, job.Column, plane + (g.PadTop * pitch) + g.PadLeft, pitch);
+                        copiedChannel = channel;
+                    }
+
+                    Convolution.ConvolveNarrowOct(k, plane, 1, (nint)padded, pitch, w + ((nint)o * g.Taps), _bias[o], bands, columnBlocks, stage);
+                    Convolution.CopyOut(stage, outputPitch, g.OutputHeight, g.OutputWidth, (float*)job.Output + (o * outputPlane), g.OutputWidth, 1);
                 }
             }
         }

@@ -68,47 +68,73 @@ public static partial class Convolution
 
     /// <summary>
     /// The narrowest output row <see cref="UsesOct"/> takes: the row from which 5x5 rows run at
-    /// AVX-512 at full rate (<see cref="SimdWidths.FullRateFiveByFiveBlocksMinRow"/>); narrower 7x7
-    /// planes run from a zero-padded copy where they fit (<see cref="PadCopyMaxFloatsFullRate7x7"/>).
+    /// AVX-512 at full rate (<see cref="SimdWidths.FullRateFiveByFiveBlocksMinRow"/>); narrower padded
+    /// 5x5 and 7x7 planes run the same blocks on a zero-padded copy (<see cref="UsesNarrowOct"/>).
     /// </summary>
     internal const int OctMinRow = 80;
 
-    /// <summary>The columns <see cref="ConvolveNarrowOct"/> computes per output row: two AVX-512 vectors.</summary>
+    /// <summary>The columns of one block of <see cref="ConvolveNarrowOct"/>: two AVX-512 vectors.</summary>
     internal const int NarrowOctColumns = 32;
 
     /// <summary>
-    /// Whether a small 5x5 or 7x7 plane that <c>Convolve2DCore</c> copies into a zero-padded buffer
-    /// (<see cref="FitsPadCopy"/>) runs in <see cref="ConvolveNarrowOct"/>: full-rate AVX-512 at
-    /// <paramref name="width"/>, unit strides and dilations, 17 to 32 output columns and at least 8 output rows.
+    /// Whether a small padded plane runs in <see cref="ConvolveNarrowOct"/> on a zero-padded copy, in
+    /// whole 32-column blocks: full-rate AVX-512 at <paramref name="width"/>, a 3x3, 5x5 or 7x7 kernel
+    /// at unit strides and dilations, at least 8 output rows, and 17 to 32 output columns for 3x3
+    /// (<c>Convolve2D</c> gives those to <see cref="Tiny3x3"/>; depthwise layers take them here), 17 to
+    /// 79 for 5x5 and 7x7 (from <see cref="OctMinRow"/> the blocks read the rows in place).
     /// </summary>
     /// <remarks>
+    /// <para>
     /// Stopwatch on Zen 5, in-process A/B against the row loop on the same copy, fastest of 15, "same"
-    /// padding: 5x5 28x28 760 -> 658 ns, 32x32 818 -> 643, 17x17 522 -> 462, 22x22 687 -> 470; 7x7
-    /// 28x28 973 -> 826, 32x32 1,306 -> 1,008, 22x22 973 -> 678, 20x20 749-768 against 661-798 (two
-    /// runs); three channels of 28x28 5x5 1,950 -> 1,407, 7x7 2,674 -> 2,037. The rows past the image
-    /// (28 rows run as 32) cost less than the four-row blocks' short rows.
+    /// padding, two vectors: 5x5 28x28 760 -> 658 ns, 32x32 818 -> 643, 17x17 522 -> 462, 22x22 687 ->
+    /// 470; 7x7 28x28 973 -> 826, 32x32 1,306 -> 1,008, 22x22 973 -> 678, 20x20 749-768 against
+    /// 661-798 (two runs); three channels of 28x28 5x5 1,950 -> 1,407, 7x7 2,674 -> 2,037. The rows
+    /// past the image (28 rows run as 32) cost less than the four-row blocks' short rows.
+    /// </para>
+    /// <para>
+    /// Wider planes (two or three blocks a band), median over 31 interleaved rounds, narrow blocks
+    /// against the paths they replace: <c>Convolve2D</c> 5x5 33x33 0.939, 40x40 0.887, 56x56 0.784 and
+    /// 0.810, 64x64 0.739, 79x79 0.750 and 0.760; 7x7 33x33 0.961, 40x40 0.916, 56x56 0.859, 64x64
+    /// 0.822, 79x79 0.913; several channels: 3 x 56x56 5x5 0.693, 16 x 64x64 5x5 0.677, 3 x 64x64 7x7
+    /// 0.800, 16 x 64x64 7x7 0.667, 64 x 79x79 7x7 0.860. Depthwise layers (<c>Conv2DPlan</c>): 64 x
+    /// 40x40 5x5 0.911, 64 x 56x56 5x5 0.827, 32 x 79x79 5x5 0.867, 64 x 28x28 7x7 0.770, 64 x 56x56
+    /// 7x7 0.859, 32 x 79x79 7x7 0.973, 3x3 64 x 32x32 0.846, 64 x 20x20 0.932, 128 x 28x28 0.897 and
+    /// 0.971. Not taken: 3x3 past 32 columns, where the copies in and out cost what the blocks save
+    /// (depthwise 64 x 56x56 1.014, 144 x 56x56 1.077, 96 x 40x40 1.005; <c>Convolve2D</c> 56x56 0.938,
+    /// 72x72 1.110, 88x88 1.148).
+    /// </para>
     /// </remarks>
     internal static bool UsesNarrowOct(SimdWidth width, in ConvGeometry g) =>
-        width == SimdWidth.Vector512 && OctBlocksRun(g) && g.OutputWidth is > 16 and <= NarrowOctColumns && g.OutputHeight >= 8;
+        width == SimdWidth.Vector512 && Avx512F.IsSupported && SimdWidths.FullRate512 && UnitSquare(g) && g.KernelWidth is 3 or 5 or 7
+        && g.OutputHeight >= 8 && g.OutputWidth > 16 && g.OutputWidth <= (g.KernelWidth == 3 ? NarrowOctColumns : OctMinRow - 1)
+        && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0;
+
+    /// <summary>The 32-column blocks <see cref="ConvolveNarrowOct"/> runs per band for this output width.</summary>
+    internal static int NarrowColumnBlocks(in ConvGeometry g) => (g.OutputWidth + NarrowOctColumns - 1) / NarrowOctColumns;
+
+    /// <summary>A square kernel at unit strides and dilations.</summary>
+    private static bool UnitSquare(in ConvGeometry g) =>
+        g.KernelHeight == g.KernelWidth && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1;
 
     /// <summary>What every use of the eight-row blocks needs: full-rate AVX-512 and a 5x5 or 7x7 kernel at unit strides and dilations.</summary>
     private static bool OctBlocksRun(in ConvGeometry g) =>
-        Avx512F.IsSupported && SimdWidths.FullRate512
-        && g.KernelHeight == g.KernelWidth && g.KernelWidth is 5 or 7 && g.StrideX == 1 && g.StrideY == 1 && g.DilationX == 1 && g.DilationY == 1;
+        Avx512F.IsSupported && SimdWidths.FullRate512 && UnitSquare(g) && g.KernelWidth is 5 or 7;
 
     /// <summary>
     /// Convolves <paramref name="channels"/> zero-padded planes (<paramref name="plane"/> floats apart,
-    /// rows <paramref name="pitch"/> = 32 + k - 1 floats apart, 8 * <paramref name="bands"/> + k - 1
-    /// rows each) with their k x k kernels (<paramref name="weights"/>, dense) into
-    /// <paramref name="output"/>: 8 * <paramref name="bands"/> rows of 32 floats, bias plus the sum over
-    /// the channels. Each band of eight rows is one block of <see cref="Oct5x5Blocks512"/> or
-    /// <see cref="Oct7x7Blocks512"/>; every read stays inside the planes, and the columns and rows past
-    /// the image's output are computed from the zero padding and dropped by the caller.
+    /// rows <paramref name="pitch"/> = 32 * <paramref name="columnBlocks"/> + k - 1 floats apart,
+    /// 8 * <paramref name="bands"/> + k - 1 rows each) with their k x k kernels
+    /// (<paramref name="weights"/>, dense) into <paramref name="output"/>: 8 * <paramref name="bands"/>
+    /// rows of 32 * <paramref name="columnBlocks"/> floats, bias plus the sum over the channels. Each
+    /// band of eight rows is one run of <see cref="Oct3x3Blocks512"/>, <see cref="Oct5x5Blocks512"/>
+    /// or <see cref="Oct7x7Blocks512"/>; every read stays inside the planes, and the columns and rows
+    /// past the image's output are computed from the zero padding and dropped by the caller.
     /// </summary>
-    private static unsafe void ConvolveNarrowOct(int k, float* source, int channels, nint plane, nint pitch, float* weights, float bias, int bands, float* output)
+    internal static unsafe void ConvolveNarrowOct(int k, float* source, int channels, nint plane, nint pitch, float* weights, float bias, int bands, int columnBlocks, float* output)
     {
         float** rows = stackalloc float*[14];
         var biasVector = Vector512.Create(bias);
+        nint outputPitch = (nint)NarrowOctColumns * columnBlocks;
         for (int c = 0; c < channels; c++)
         {
             float* from = source + (c * plane), w = weights + ((nint)c * k * k);
@@ -119,14 +145,18 @@ public static partial class Convolution
                     rows[r] = from + (((nint)(8 * b) + r) * pitch);
                 }
 
-                float* d = output + (b * 8 * NarrowOctColumns);
-                if (k == 7)
+                float* d = output + (b * 8 * outputPitch);
+                switch (k)
                 {
-                    Oct7x7Blocks512(rows, 0, w, d, NarrowOctColumns, 1, biasVector, c > 0, false);
-                }
-                else
-                {
-                    Oct5x5Blocks512(rows, 0, w, d, NarrowOctColumns, 1, biasVector, c > 0, false);
+                    case 7:
+                        Oct7x7Blocks512(rows, 0, w, d, outputPitch, columnBlocks, biasVector, c > 0, false);
+                        break;
+                    case 5:
+                        Oct5x5Blocks512(rows, 0, w, d, outputPitch, columnBlocks, biasVector, c > 0, false);
+                        break;
+                    default:
+                        Oct3x3Blocks512(rows, 0, w, d, outputPitch, columnBlocks, biasVector, c > 0, false);
+                        break;
                 }
             }
         }
@@ -1014,5 +1044,140 @@ public static partial class Convolution
         a61.Store(d + (6 * dstStride) + right);
         a70.Store(d + (7 * dstStride));
         a71.Store(d + (7 * dstStride) + right);
+    }
+
+    /// <summary>
+    /// <paramref name="blocks"/> blocks of eight output rows (<c>d0 + i * dstStride</c>) by 32 columns,
+    /// as <see cref="Oct5x5Blocks512"/> computes them, for a row-major 3x3 kernel <paramref name="w"/>
+    /// from input rows <c>rows[0 .. 9] + origin</c>: 16 accumulators and the kernel column's three
+    /// weights in registers, each input load feeding up to three output rows (20 loads per 48 FMAs).
+    /// Reads columns up to 32 + 2 past a block's start. Used on zero-padded copies only
+    /// (<see cref="ConvolveNarrowOct"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static unsafe void Oct3x3Blocks512(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards)
+    {
+        for (nint b = 0; b < blocks; b++)
+        {
+            nint x = (backwards ? blocks - 1 - b : b) * 32;
+            float* d = d0 + x;
+            Vector512<float> a0_0, a0_1, a1_0, a1_1, a2_0, a2_1, a3_0, a3_1, a4_0, a4_1, a5_0, a5_1, a6_0, a6_1, a7_0, a7_1;
+            if (accumulate)
+            {
+                a0_0 = Vector512.Load(d);
+                a0_1 = Vector512.Load(d + 16);
+                a1_0 = Vector512.Load(d + dstStride);
+                a1_1 = Vector512.Load(d + dstStride + 16);
+                a2_0 = Vector512.Load(d + (2 * dstStride));
+                a2_1 = Vector512.Load(d + (2 * dstStride) + 16);
+                a3_0 = Vector512.Load(d + (3 * dstStride));
+                a3_1 = Vector512.Load(d + (3 * dstStride) + 16);
+                a4_0 = Vector512.Load(d + (4 * dstStride));
+                a4_1 = Vector512.Load(d + (4 * dstStride) + 16);
+                a5_0 = Vector512.Load(d + (5 * dstStride));
+                a5_1 = Vector512.Load(d + (5 * dstStride) + 16);
+                a6_0 = Vector512.Load(d + (6 * dstStride));
+                a6_1 = Vector512.Load(d + (6 * dstStride) + 16);
+                a7_0 = Vector512.Load(d + (7 * dstStride));
+                a7_1 = Vector512.Load(d + (7 * dstStride) + 16);
+            }
+            else
+            {
+                a0_0 = a0_1 = a1_0 = a1_1 = a2_0 = a2_1 = a3_0 = a3_1 = a4_0 = a4_1 = a5_0 = a5_1 = a6_0 = a6_1 = a7_0 = a7_1 = biasVector;
+            }
+
+            for (nint kx = 0; kx < 3; kx++)
+            {
+                float* wk = w + kx;
+                Vector512<float> w0 = Vector512.Create(wk[0]), w1 = Vector512.Create(wk[3]), w2 = Vector512.Create(wk[6]);
+                nint o = origin + x + kx;
+                Vector512<float> v0, v1;
+                v0 = Vector512.Load(rows[0] + o);
+                v1 = Vector512.Load(rows[0] + o + 16);
+                a0_0 = Vector512.MultiplyAddEstimate(v0, w0, a0_0);
+                a0_1 = Vector512.MultiplyAddEstimate(v1, w0, a0_1);
+                v0 = Vector512.Load(rows[1] + o);
+                v1 = Vector512.Load(rows[1] + o + 16);
+                a0_0 = Vector512.MultiplyAddEstimate(v0, w1, a0_0);
+                a0_1 = Vector512.MultiplyAddEstimate(v1, w1, a0_1);
+                a1_0 = Vector512.MultiplyAddEstimate(v0, w0, a1_0);
+                a1_1 = Vector512.MultiplyAddEstimate(v1, w0, a1_1);
+                v0 = Vector512.Load(rows[2] + o);
+                v1 = Vector512.Load(rows[2] + o + 16);
+                a0_0 = Vector512.MultiplyAddEstimate(v0, w2, a0_0);
+                a0_1 = Vector512.MultiplyAddEstimate(v1, w2, a0_1);
+                a1_0 = Vector512.MultiplyAddEstimate(v0, w1, a1_0);
+                a1_1 = Vector512.MultiplyAddEstimate(v1, w1, a1_1);
+                a2_0 = Vector512.MultiplyAddEstimate(v0, w0, a2_0);
+                a2_1 = Vector512.MultiplyAddEstimate(v1, w0, a2_1);
+                v0 = Vector512.Load(rows[3] + o);
+                v1 = Vector512.Load(rows[3] + o + 16);
+                a1_0 = Vector512.MultiplyAddEstimate(v0, w2, a1_0);
+                a1_1 = Vector512.MultiplyAddEstimate(v1, w2, a1_1);
+                a2_0 = Vector512.MultiplyAddEstimate(v0, w1, a2_0);
+                a2_1 = Vector512.MultiplyAddEstimate(v1, w1, a2_1);
+                a3_0 = Vector512.MultiplyAddEstimate(v0, w0, a3_0);
+                a3_1 = Vector512.MultiplyAddEstimate(v1, w0, a3_1);
+                v0 = Vector512.Load(rows[4] + o);
+                v1 = Vector512.Load(rows[4] + o + 16);
+                a2_0 = Vector512.MultiplyAddEstimate(v0, w2, a2_0);
+                a2_1 = Vector512.MultiplyAddEstimate(v1, w2, a2_1);
+                a3_0 = Vector512.MultiplyAddEstimate(v0, w1, a3_0);
+                a3_1 = Vector512.MultiplyAddEstimate(v1, w1, a3_1);
+                a4_0 = Vector512.MultiplyAddEstimate(v0, w0, a4_0);
+                a4_1 = Vector512.MultiplyAddEstimate(v1, w0, a4_1);
+                v0 = Vector512.Load(rows[5] + o);
+                v1 = Vector512.Load(rows[5] + o + 16);
+                a3_0 = Vector512.MultiplyAddEstimate(v0, w2, a3_0);
+                a3_1 = Vector512.MultiplyAddEstimate(v1, w2, a3_1);
+                a4_0 = Vector512.MultiplyAddEstimate(v0, w1, a4_0);
+                a4_1 = Vector512.MultiplyAddEstimate(v1, w1, a4_1);
+                a5_0 = Vector512.MultiplyAddEstimate(v0, w0, a5_0);
+                a5_1 = Vector512.MultiplyAddEstimate(v1, w0, a5_1);
+                v0 = Vector512.Load(rows[6] + o);
+                v1 = Vector512.Load(rows[6] + o + 16);
+                a4_0 = Vector512.MultiplyAddEstimate(v0, w2, a4_0);
+                a4_1 = Vector512.MultiplyAddEstimate(v1, w2, a4_1);
+                a5_0 = Vector512.MultiplyAddEstimate(v0, w1, a5_0);
+                a5_1 = Vector512.MultiplyAddEstimate(v1, w1, a5_1);
+                a6_0 = Vector512.MultiplyAddEstimate(v0, w0, a6_0);
+                a6_1 = Vector512.MultiplyAddEstimate(v1, w0, a6_1);
+                v0 = Vector512.Load(rows[7] + o);
+                v1 = Vector512.Load(rows[7] + o + 16);
+                a5_0 = Vector512.MultiplyAddEstimate(v0, w2, a5_0);
+                a5_1 = Vector512.MultiplyAddEstimate(v1, w2, a5_1);
+                a6_0 = Vector512.MultiplyAddEstimate(v0, w1, a6_0);
+                a6_1 = Vector512.MultiplyAddEstimate(v1, w1, a6_1);
+                a7_0 = Vector512.MultiplyAddEstimate(v0, w0, a7_0);
+                a7_1 = Vector512.MultiplyAddEstimate(v1, w0, a7_1);
+                v0 = Vector512.Load(rows[8] + o);
+                v1 = Vector512.Load(rows[8] + o + 16);
+                a6_0 = Vector512.MultiplyAddEstimate(v0, w2, a6_0);
+                a6_1 = Vector512.MultiplyAddEstimate(v1, w2, a6_1);
+                a7_0 = Vector512.MultiplyAddEstimate(v0, w1, a7_0);
+                a7_1 = Vector512.MultiplyAddEstimate(v1, w1, a7_1);
+                v0 = Vector512.Load(rows[9] + o);
+                v1 = Vector512.Load(rows[9] + o + 16);
+                a7_0 = Vector512.MultiplyAddEstimate(v0, w2, a7_0);
+                a7_1 = Vector512.MultiplyAddEstimate(v1, w2, a7_1);
+            }
+
+            a0_0.Store(d);
+            a0_1.Store(d + 16);
+            a1_0.Store(d + dstStride);
+            a1_1.Store(d + dstStride + 16);
+            a2_0.Store(d + (2 * dstStride));
+            a2_1.Store(d + (2 * dstStride) + 16);
+            a3_0.Store(d + (3 * dstStride));
+            a3_1.Store(d + (3 * dstStride) + 16);
+            a4_0.Store(d + (4 * dstStride));
+            a4_1.Store(d + (4 * dstStride) + 16);
+            a5_0.Store(d + (5 * dstStride));
+            a5_1.Store(d + (5 * dstStride) + 16);
+            a6_0.Store(d + (6 * dstStride));
+            a6_1.Store(d + (6 * dstStride) + 16);
+            a7_0.Store(d + (7 * dstStride));
+            a7_1.Store(d + (7 * dstStride) + 16);
+        }
     }
 }

@@ -25,6 +25,7 @@ namespace Interpretability;
 public static partial class Convolution
 {
 
+
     /// <summary>
     /// Convolves an image with one kernel (ONNX <c>Conv</c> with one output channel) into a new tensor.
     /// </summary>
@@ -124,18 +125,18 @@ public static partial class Convolution
         bool denseKernel = kernel.IsDense;
         bool denseRows = destinationStrides[1] == 1;
         bool tiny = !oneRowAtATime && !edgeVectors && !planeByPlane && UsesTiny3x3(width, g, channels);
-        bool padCopy = !tiny && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25 && FitsPadCopy(g, channels);
-        bool narrow = padCopy && !oneRowAtATime && !edgeVectors && UsesNarrowOct(width, g);
+        bool narrow = !tiny && !oneRowAtATime && !edgeVectors && UsesNarrowOct(width, g);
+        bool padCopy = narrow || (!tiny && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25 && FitsPadCopy(g, channels));
         var planeGeometry = padCopy ? g.ForPaddedInput() : g;
         long planeScratch = tiny ? TinyScratchLength(g, channels) : narrow ? 0 : PlaneScratchLength(planeGeometry);
         long kernelScratch = denseKernel ? 0 : (long)channels * kh * kw;
         long destinationScratch = denseRows || narrow ? 0 : (long)oh * ow;
 
-        // The eight-row blocks on a narrow plane read 32 + kw - 1 columns of kh + 7 rows per band.
-        int bands = (oh + 7) / 8;
-        nint pitch = narrow ? NarrowOctColumns + kw - 1 : (nint)g.PaddedWidth;
+        // The eight-row blocks on a narrow plane read 32 * columnBlocks + kw - 1 columns of kh + 7 rows per band.
+        int bands = (oh + 7) / 8, columnBlocks = narrow ? NarrowColumnBlocks(g) : 0;
+        nint pitch = narrow ? (NarrowOctColumns * columnBlocks) + kw - 1 : (nint)g.PaddedWidth;
         long paddedPlane = pitch * (narrow ? (8L * bands) + kh - 1 : g.PaddedHeight), paddedScratch = padCopy ? channels * paddedPlane : 0;
-        long narrowScratch = narrow ? 8L * bands * NarrowOctColumns : 0;
+        long narrowScratch = narrow ? 8L * bands * NarrowOctColumns * columnBlocks : 0;
         float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(planeScratch + kernelScratch + destinationScratch + paddedScratch + narrowScratch)));
         try
         {
@@ -169,7 +170,7 @@ public static partial class Convolution
                 // The output goes first to scratch where the destination's rows are not dense, or
                 // where the narrow blocks write 32-column rows, and is copied out at the end.
                 float* staged = narrow ? source + paddedScratch : denseRows ? null : s + planeScratch + kernelScratch;
-                nint stagedPitch = narrow ? NarrowOctColumns : ow;
+                nint stagedPitch = narrow ? NarrowOctColumns * columnBlocks : ow;
                 var args = new PlaneArgs
                 {
                     SourceRowStride = sourceRowStride,
@@ -183,7 +184,7 @@ public static partial class Convolution
                 };
                 if (narrow)
                 {
-                    ConvolveNarrowOct(kh, source, channels, (nint)paddedPlane, pitch, weights, bias, bands, staged);
+                    ConvolveNarrowOct(kh, source, channels, (nint)paddedPlane, pitch, weights, bias, bands, columnBlocks, staged);
                 }
                 else if (tiny)
                 {
@@ -240,7 +241,7 @@ public static partial class Convolution
     }
 
     /// <summary>Copies <paramref name="rows"/> rows of <paramref name="columns"/> floats, <paramref name="pitch"/> apart, into a destination with the given strides.</summary>
-    private static unsafe void CopyOut(float* from, nint pitch, int rows, int columns, float* to, nint rowStride, nint columnStride)
+    internal static unsafe void CopyOut(float* from, nint pitch, int rows, int columns, float* to, nint rowStride, nint columnStride)
     {
         for (int y = 0; y < rows; y++, from += pitch, to += rowStride)
         {
@@ -289,7 +290,9 @@ public static partial class Convolution
     /// six channels 28x28 8.08 -> 5.27, 40x40 14.81 -> 10.82. From 80 columns the eight-row blocks,
     /// which need the padding masked, are faster (80x80: 4.02 us masked, 4.77 with the copy). 5x5 gains
     /// nothing there (one channel 64x64 2.34 -> 2.59 us, 72x72 3.04 -> 2.84; three channels 56x56
-    /// 6.26 -> 5.62, 64x64 7.08 -> 7.49), so it keeps <see cref="PadCopyMaxFloats"/>.
+    /// 6.26 -> 5.62, 64x64 7.08 -> 7.49), so it keeps <see cref="PadCopyMaxFloats"/>. Since then, padded
+    /// 5x5 and 7x7 planes of 17 to 79 columns and 8 rows or more take <see cref="UsesNarrowOct"/>
+    /// before this rule, whatever their size; it still serves the planes under 17 columns or 8 rows.
     /// </remarks>
     internal const long PadCopyMaxFloatsFullRate7x7 = 16384;
 

@@ -104,19 +104,24 @@ public class Avx512PolicyTests
     }
 
     [Fact]
-    public void UsesNarrowOct_TakesSmallPaddedPlanesOfTwoVectorsAtFullRate()
+    public void UsesNarrowOct_TakesSmallPaddedPlanesAtFullRate()
     {
         AtFullRate(true, () =>
         {
             Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 28, 28, 5));
             Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 8, 17, 7));
             Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 40, 32, 5));
+            Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 28, 33, 5)); // three vectors: two blocks
+            Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 79, 79, 7)); // three blocks
+            Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 28, 28, 3));
+            Assert.False(NarrowOct(SimdWidth.Vector512, 80, 80, 7)); // the in-place eight-row blocks' width
+            Assert.False(NarrowOct(SimdWidth.Vector512, 80, 80, 5));
+            Assert.False(NarrowOct(SimdWidth.Vector512, 40, 33, 3)); // 3x3 stops at one block
             Assert.False(NarrowOct(SimdWidth.Vector512, 28, 16, 5)); // one vector
-            Assert.False(NarrowOct(SimdWidth.Vector512, 28, 33, 5)); // three vectors
             Assert.False(NarrowOct(SimdWidth.Vector512, 7, 28, 5)); // under one band
-            Assert.False(NarrowOct(SimdWidth.Vector512, 28, 28, 3));
             Assert.False(NarrowOct(SimdWidth.Vector256, 28, 28, 5));
             Assert.False(Interpretability.Convolution.UsesNarrowOct(SimdWidth.Vector512, new ConvGeometry(28, 28, 5, 5, new ConvolutionOptions { Pads = (2, 2, 2, 2), Strides = (2, 2) })));
+            Assert.False(Interpretability.Convolution.UsesNarrowOct(SimdWidth.Vector512, new ConvGeometry(32, 32, 5, 5, ConvolutionOptions.Default))); // unpadded
             SimdWidths.FullRate512 = false;
             Assert.False(NarrowOct(SimdWidth.Vector512, 28, 28, 5));
         });
@@ -125,11 +130,11 @@ public class Avx512PolicyTests
     [Fact]
     public void Convolve2D_NarrowEightRowBlocksMatchOracle()
     {
-        // Small padded 5x5 and 7x7 planes of 17 to 32 output columns and 8 rows or more run whole
-        // eight-row blocks of 32 columns on a zero-padded copy (Convolution.UsesNarrowOct); their
-        // neighbours past each limit take the row loop. Every width, one and three channels
-        // (accumulating into the blocks' output), "same" and asymmetric pads, heights that leave
-        // 0 to 7 rows of the last band unused.
+        // Small padded 5x5 and 7x7 planes of 17 to 79 output columns and 8 rows or more run whole
+        // eight-row blocks of 32 columns on a zero-padded copy, one to three a band
+        // (Convolution.UsesNarrowOct); their neighbours past each limit take other paths. Widths
+        // around each block count, one and three channels (accumulating into the blocks' output),
+        // "same" and asymmetric pads, heights that leave 0 to 7 rows of the last band unused.
         AtFullRate(true, () =>
         {
             var random = new Random(78);
@@ -137,9 +142,9 @@ public class Avx512PolicyTests
             {
                 foreach (int k in new[] { 5, 7 })
                 {
-                    foreach (int w in new[] { 16, 17, 21, 28, 32, 33 })
+                    foreach (int w in new[] { 16, 17, 21, 28, 32, 33, 47, 48, 64, 65, 79, 80 })
                     {
-                        foreach (int h in new[] { 7, 8, 9, 28, 31 })
+                        foreach (int h in new[] { 7, 8, 9, 31 })
                         {
                             foreach (var pads in new[] { (k / 2, k / 2, k / 2, k / 2), (1, k - 1, k - 2, 0) })
                             {
@@ -147,6 +152,37 @@ public class Avx512PolicyTests
                                 {
                                     Convolve2DTests.Check(width, random, channels, h, w, k, k, new ConvolutionOptions { Pads = pads }, 0.25f);
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void Conv2DPlan_DepthwiseNarrowBlocksMatchOracle()
+    {
+        // Depthwise layers on small padded planes run each output channel as eight-row blocks on a
+        // zero-padded copy of its input channel (Conv2DPlan.RunDepthwiseNarrow): 3x3 up to 32 output
+        // columns, 5x5 and 7x7 up to 79; channel multipliers 1 and 2 (each copy serves both outputs),
+        // "same" and asymmetric pads, and the widths and heights just past each limit.
+        AtFullRate(true, () =>
+        {
+            var random = new Random(80);
+            foreach (int k in new[] { 3, 5, 7 })
+            {
+                int[] widths = k == 3 ? [16, 17, 28, 32, 33] : [16, 17, 33, 64, 79, 80];
+                foreach (int w in widths)
+                {
+                    foreach (int h in new[] { 7, 8, 21 })
+                    {
+                        foreach (var pads in new[] { (k / 2, k / 2, k / 2, k / 2), (1, k - 1, k - 2, 0) })
+                        {
+                            foreach (int multiplier in new[] { 1, 2 })
+                            {
+                                var plan = Conv2DPlanTests.Check(SimdWidths.Best, random, 2, 3, h, w, 3 * multiplier, k, k, new ConvolutionOptions { Pads = pads, Group = 3 });
+                                Assert.Equal(Conv2DAlgorithm.Depthwise, plan.Algorithm);
                             }
                         }
                     }

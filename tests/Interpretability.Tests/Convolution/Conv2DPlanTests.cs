@@ -6,7 +6,7 @@ public class Conv2DPlanTests
 {
     public static TheoryData<int> Widths() => [.. SimdWidths.Supported.Select(w => (int)w)];
 
-    private static Conv2DPlan Check(SimdWidth width, Random random, int batch, int channels, int h, int w, int outputs, int kh, int kw, ConvolutionOptions options, bool withBias = true, bool batchRank = true)
+    internal static Conv2DPlan Check(SimdWidth width, Random random, int batch, int channels, int h, int w, int outputs, int kh, int kw, ConvolutionOptions options, bool withBias = true, bool batchRank = true)
     {
         var input = batchRank ? RandomTensor(random, batch, channels, h, w) : RandomTensor(random, channels, h, w);
         var weights = RandomTensor(random, outputs, channels / options.Group, kh, kw);
