@@ -259,7 +259,7 @@ internal sealed partial class Conv2DPlan
     /// <summary>Output channels <c>[first, end)</c> of a depthwise run, with scratch of its own.</summary>
     private unsafe void RunDepthwise(in ConvGeometry g, in DepthwiseJob job, int first, int end)
     {
-        if (Convolution.UsesNarrowOct(_width, g))
+        if (Convolution.UsesNarrowOct(_width, g, direct: true))
         {
             RunDepthwiseNarrow(g, job, first, end);
             return;
@@ -322,14 +322,14 @@ internal sealed partial class Conv2DPlan
     /// <summary>
     /// Output channels <c>[first, end)</c> of a depthwise run on small padded planes
     /// (<see cref="Convolution.UsesNarrowOct"/>): each input channel is copied once into a zero-padded
-    /// plane of whole 32-column blocks, and each output channel is one run of eight-row blocks
-    /// (<see cref="Convolution.ConvolveNarrowOct"/>) into a staging plane, copied out.
+    /// plane of whole 32-column blocks, and each output channel is one run of eight-row blocks written
+    /// straight into its output plane (<see cref="Convolution.ConvolveNarrowOctInto"/>).
     /// </summary>
     private unsafe void RunDepthwiseNarrow(in ConvGeometry g, in DepthwiseJob job, int first, int end)
     {
         int k = g.KernelWidth, bands = (g.OutputHeight + 7) / 8, columnBlocks = Convolution.NarrowColumnBlocks(g);
         nint outputPitch = (nint)Convolution.NarrowOctColumns * columnBlocks, pitch = outputPitch + k - 1;
-        long padded = pitch * ((8L * bands) + k - 1), staged = 8L * bands * outputPitch;
+        long padded = pitch * ((8L * bands) + k - 1), staged = 8L * outputPitch;
         float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(padded + staged)));
         try
         {
@@ -349,8 +349,7 @@ internal sealed partial class Conv2DPlan
                         copiedChannel = channel;
                     }
 
-                    Convolution.ConvolveNarrowOct(k, plane, 1, (nint)padded, pitch, w + ((nint)o * g.Taps), _bias[o], bands, columnBlocks, stage);
-                    Convolution.CopyOut(stage, outputPitch, g.OutputHeight, g.OutputWidth, (float*)job.Output + (o * outputPlane), g.OutputWidth, 1);
+                    Convolution.ConvolveNarrowOctInto(k, plane, pitch, w + ((nint)o * g.Taps), _bias[o], bands, columnBlocks, (float*)job.Output + (o * outputPlane), g.OutputHeight, g.OutputWidth, stage);
                 }
             }
         }

@@ -77,11 +77,13 @@ public static partial class Convolution
     internal const int NarrowOctColumns = 32;
 
     /// <summary>
-    /// Whether a small padded plane runs in <see cref="ConvolveNarrowOct"/> on a zero-padded copy, in
-    /// whole 32-column blocks: full-rate AVX-512 at <paramref name="width"/>, a 3x3, 5x5 or 7x7 kernel
-    /// at unit strides and dilations, at least 8 output rows, and 17 to 32 output columns for 3x3
-    /// (<c>Convolve2D</c> gives those to <see cref="Tiny3x3"/>; depthwise layers take them here), 17 to
-    /// 79 for 5x5 and 7x7 (from <see cref="OctMinRow"/> the blocks read the rows in place).
+    /// Whether a small padded plane runs in <see cref="ConvolveNarrowOct"/> or
+    /// <see cref="ConvolveNarrowOctInto"/> on a zero-padded copy, in whole 32-column blocks: full-rate
+    /// AVX-512 at <paramref name="width"/>, a 3x3, 5x5 or 7x7 kernel at unit strides and dilations, at
+    /// least 8 output rows, and 17 to 79 output columns for 5x5 and 7x7 (from <see cref="OctMinRow"/>
+    /// the blocks read the rows in place), 17 to 95 for 3x3 when the blocks write straight into the
+    /// destination (<paramref name="direct"/>: one plane into dense rows), else 17 to 32 (from 96 the
+    /// 3x3 whole-row blocks take over; <c>Convolve2D</c> gives 17 to 32 to <see cref="Tiny3x3"/> first).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -92,21 +94,30 @@ public static partial class Convolution
     /// past the image (28 rows run as 32) cost less than the four-row blocks' short rows.
     /// </para>
     /// <para>
-    /// Wider planes (two or three blocks a band), median over 31 interleaved rounds, narrow blocks
+    /// Wider planes (two or three blocks a band), median over 31 interleaved rounds, staged blocks
     /// against the paths they replace: <c>Convolve2D</c> 5x5 33x33 0.939, 40x40 0.887, 56x56 0.784 and
     /// 0.810, 64x64 0.739, 79x79 0.750 and 0.760; 7x7 33x33 0.961, 40x40 0.916, 56x56 0.859, 64x64
     /// 0.822, 79x79 0.913; several channels: 3 x 56x56 5x5 0.693, 16 x 64x64 5x5 0.677, 3 x 64x64 7x7
     /// 0.800, 16 x 64x64 7x7 0.667, 64 x 79x79 7x7 0.860. Depthwise layers (<c>Conv2DPlan</c>): 64 x
     /// 40x40 5x5 0.911, 64 x 56x56 5x5 0.827, 32 x 79x79 5x5 0.867, 64 x 28x28 7x7 0.770, 64 x 56x56
-    /// 7x7 0.859, 32 x 79x79 7x7 0.973, 3x3 64 x 32x32 0.846, 64 x 20x20 0.932, 128 x 28x28 0.897 and
-    /// 0.971. Not taken: 3x3 past 32 columns, where the copies in and out cost what the blocks save
-    /// (depthwise 64 x 56x56 1.014, 144 x 56x56 1.077, 96 x 40x40 1.005; <c>Convolve2D</c> 56x56 0.938,
-    /// 72x72 1.110, 88x88 1.148).
+    /// 7x7 0.859, 32 x 79x79 7x7 0.973; 3x3 64 x 32x32 0.846, 64 x 20x20 0.932, 128 x 28x28 0.897 and
+    /// 0.971. Staged 3x3 planes past 32 columns did not gain (depthwise 64 x 56x56 1.014, 144 x 56x56
+    /// 1.077; <c>Convolve2D</c> 56x56 0.938, 72x72 1.110, 88x88 1.148).
+    /// </para>
+    /// <para>
+    /// Written straight into the destination, against staged (5x5, 7x7) or the earlier paths (3x3):
+    /// depthwise 3x3 64 x 56x56 0.827 (62.3 -> 51.4 us), 144 x 56x56 0.831, 96 x 40x40 0.907, 64 x
+    /// 64x64 0.746, 32 x 80x80 0.907, 32 x 95x95 0.761, 64 x 32x32 0.850; 5x5 64 x 56x56 0.882, 7x7
+    /// 64 x 28x28 0.930. <c>Convolve2D</c>, one channel: 5x5 28x28 0.906 (539 -> 488 ns), 56x56 0.904;
+    /// 7x7 28x28 0.924, 64x64 0.919; 3x3 40x40 0.956, 56x56 0.818, 64x64 0.774, 72x72 0.980, 80x80
+    /// 0.914, 95x95 0.782. From 96 columns 3x3 loses to the whole-row blocks (depthwise 32 x 96x96
+    /// 1.069, 32 x 112x112 1.106, 16 x 128x128 1.014).
     /// </para>
     /// </remarks>
-    internal static bool UsesNarrowOct(SimdWidth width, in ConvGeometry g) =>
+    internal static bool UsesNarrowOct(SimdWidth width, in ConvGeometry g, bool direct) =>
         width == SimdWidth.Vector512 && Avx512F.IsSupported && SimdWidths.FullRate512 && UnitSquare(g) && g.KernelWidth is 3 or 5 or 7
-        && g.OutputHeight >= 8 && g.OutputWidth > 16 && g.OutputWidth <= (g.KernelWidth == 3 ? NarrowOctColumns : OctMinRow - 1)
+        && g.OutputHeight >= 8 && g.OutputWidth > 16
+        && g.OutputWidth <= (g.KernelWidth != 3 ? OctMinRow - 1 : direct ? SimdWidths.ThreeByThreeBlocksMinRow - 1 : NarrowOctColumns)
         && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0;
 
     /// <summary>The 32-column blocks <see cref="ConvolveNarrowOct"/> runs per band for this output width.</summary>
@@ -145,20 +156,56 @@ public static partial class Convolution
                     rows[r] = from + (((nint)(8 * b) + r) * pitch);
                 }
 
-                float* d = output + (b * 8 * outputPitch);
-                switch (k)
-                {
-                    case 7:
-                        Oct7x7Blocks512(rows, 0, w, d, outputPitch, columnBlocks, biasVector, c > 0, false);
-                        break;
-                    case 5:
-                        Oct5x5Blocks512(rows, 0, w, d, outputPitch, columnBlocks, biasVector, c > 0, false);
-                        break;
-                    default:
-                        Oct3x3Blocks512(rows, 0, w, d, outputPitch, columnBlocks, biasVector, c > 0, false);
-                        break;
-                }
+                NarrowBlocks(k, rows, w, output + (b * 8 * outputPitch), outputPitch, columnBlocks, biasVector, c > 0, false);
             }
+        }
+    }
+
+    /// <summary>
+    /// One output channel of a depthwise layer, as <see cref="ConvolveNarrowOct"/> computes it for one
+    /// plane, written straight into a dense <paramref name="outputHeight"/> x <paramref name="outputWidth"/>
+    /// plane: each band's blocks run right to left, so the columns a row's last block computes past
+    /// the output width land on the start of the next row before the band's first block writes it;
+    /// the last band goes through <paramref name="stage"/> (eight rows of 32 * <paramref name="columnBlocks"/>
+    /// floats), so nothing is written past the plane.
+    /// </summary>
+    internal static unsafe void ConvolveNarrowOctInto(int k, float* plane, nint pitch, float* w, float bias, int bands, int columnBlocks, float* output, int outputHeight, int outputWidth, float* stage)
+    {
+        float** rows = stackalloc float*[14];
+        var biasVector = Vector512.Create(bias);
+        nint outputPitch = (nint)NarrowOctColumns * columnBlocks;
+        for (int b = 0; b < bands; b++)
+        {
+            for (int r = 0; r < k + 7; r++)
+            {
+                rows[r] = plane + (((nint)(8 * b) + r) * pitch);
+            }
+
+            if (b < bands - 1)
+            {
+                NarrowBlocks(k, rows, w, output + ((nint)b * 8 * outputWidth), outputWidth, columnBlocks, biasVector, false, true);
+                continue;
+            }
+
+            NarrowBlocks(k, rows, w, stage, outputPitch, columnBlocks, biasVector, false, false);
+            CopyOut(stage, outputPitch, outputHeight - (8 * b), outputWidth, output + ((nint)b * 8 * outputWidth), outputWidth, 1);
+        }
+    }
+
+    /// <summary>One band of eight rows in 32-column blocks for a k x k kernel (3, 5 or 7).</summary>
+    private static unsafe void NarrowBlocks(int k, float** rows, float* w, float* d, nint dstStride, int blocks, Vector512<float> biasVector, bool accumulate, bool backwards)
+    {
+        switch (k)
+        {
+            case 7:
+                Oct7x7Blocks512(rows, 0, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                break;
+            case 5:
+                Oct5x5Blocks512(rows, 0, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                break;
+            default:
+                Oct3x3Blocks512(rows, 0, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                break;
         }
     }
 

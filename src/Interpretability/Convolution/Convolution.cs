@@ -125,7 +125,8 @@ public static partial class Convolution
         bool denseKernel = kernel.IsDense;
         bool denseRows = destinationStrides[1] == 1;
         bool tiny = !oneRowAtATime && !edgeVectors && !planeByPlane && UsesTiny3x3(width, g, channels);
-        bool narrow = !tiny && !oneRowAtATime && !edgeVectors && UsesNarrowOct(width, g);
+        bool onePlaneDense = channels == 1 && denseRows && destinationStrides[0] == ow;
+        bool narrow = !tiny && !oneRowAtATime && !edgeVectors && UsesNarrowOct(width, g, direct: onePlaneDense);
         bool padCopy = narrow || (!tiny && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0 && g.Taps >= 25 && FitsPadCopy(g, channels));
         var planeGeometry = padCopy ? g.ForPaddedInput() : g;
         long planeScratch = tiny ? TinyScratchLength(g, channels) : narrow ? 0 : PlaneScratchLength(planeGeometry);
@@ -136,7 +137,7 @@ public static partial class Convolution
         int bands = (oh + 7) / 8, columnBlocks = narrow ? NarrowColumnBlocks(g) : 0;
         nint pitch = narrow ? (NarrowOctColumns * columnBlocks) + kw - 1 : (nint)g.PaddedWidth;
         long paddedPlane = pitch * (narrow ? (8L * bands) + kh - 1 : g.PaddedHeight), paddedScratch = padCopy ? channels * paddedPlane : 0;
-        long narrowScratch = narrow ? 8L * bands * NarrowOctColumns * columnBlocks : 0;
+        long narrowScratch = narrow ? 8L * (onePlaneDense ? 1 : bands) * NarrowOctColumns * columnBlocks : 0;
         float[] scratch = ArrayPool<float>.Shared.Rent(checked((int)(planeScratch + kernelScratch + destinationScratch + paddedScratch + narrowScratch)));
         try
         {
@@ -168,7 +169,8 @@ public static partial class Convolution
                 }
 
                 // The output goes first to scratch where the destination's rows are not dense, or
-                // where the narrow blocks write 32-column rows, and is copied out at the end.
+                // where the narrow blocks write 32-column rows (for one plane into dense rows, only
+                // their last band), and is copied out at the end.
                 float* staged = narrow ? source + paddedScratch : denseRows ? null : s + planeScratch + kernelScratch;
                 nint stagedPitch = narrow ? NarrowOctColumns * columnBlocks : ow;
                 var args = new PlaneArgs
@@ -182,7 +184,13 @@ public static partial class Convolution
                     ColumnOrder = columnOrder,
                     EdgeVectors = edgeVectors,
                 };
-                if (narrow)
+                if (narrow && onePlaneDense)
+                {
+                    // One plane into dense rows: straight in, only the last band staged.
+                    ConvolveNarrowOctInto(kh, source, pitch, weights, bias, bands, columnBlocks, dst, oh, ow, staged);
+                    staged = null;
+                }
+                else if (narrow)
                 {
                     ConvolveNarrowOct(kh, source, channels, (nint)paddedPlane, pitch, weights, bias, bands, columnBlocks, staged);
                 }

@@ -116,12 +116,16 @@ public class Avx512PolicyTests
             Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 28, 28, 3));
             Assert.False(NarrowOct(SimdWidth.Vector512, 80, 80, 7)); // the in-place eight-row blocks' width
             Assert.False(NarrowOct(SimdWidth.Vector512, 80, 80, 5));
-            Assert.False(NarrowOct(SimdWidth.Vector512, 40, 33, 3)); // 3x3 stops at one block
+            Assert.False(NarrowOct(SimdWidth.Vector512, 40, 33, 3)); // staged 3x3 stops at one block
+            Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 40, 33, 3, direct: true));
+            Assert.Equal(Avx512F.IsSupported, NarrowOct(SimdWidth.Vector512, 95, 95, 3, direct: true));
+            Assert.False(NarrowOct(SimdWidth.Vector512, 96, 96, 3, direct: true)); // the 3x3 whole-row blocks' width
+            Assert.False(NarrowOct(SimdWidth.Vector512, 80, 80, 5, direct: true));
             Assert.False(NarrowOct(SimdWidth.Vector512, 28, 16, 5)); // one vector
             Assert.False(NarrowOct(SimdWidth.Vector512, 7, 28, 5)); // under one band
             Assert.False(NarrowOct(SimdWidth.Vector256, 28, 28, 5));
-            Assert.False(Interpretability.Convolution.UsesNarrowOct(SimdWidth.Vector512, new ConvGeometry(28, 28, 5, 5, new ConvolutionOptions { Pads = (2, 2, 2, 2), Strides = (2, 2) })));
-            Assert.False(Interpretability.Convolution.UsesNarrowOct(SimdWidth.Vector512, new ConvGeometry(32, 32, 5, 5, ConvolutionOptions.Default))); // unpadded
+            Assert.False(Interpretability.Convolution.UsesNarrowOct(SimdWidth.Vector512, new ConvGeometry(28, 28, 5, 5, new ConvolutionOptions { Pads = (2, 2, 2, 2), Strides = (2, 2) }), direct: true));
+            Assert.False(Interpretability.Convolution.UsesNarrowOct(SimdWidth.Vector512, new ConvGeometry(32, 32, 5, 5, ConvolutionOptions.Default), direct: true)); // unpadded
             SimdWidths.FullRate512 = false;
             Assert.False(NarrowOct(SimdWidth.Vector512, 28, 28, 5));
         });
@@ -131,18 +135,21 @@ public class Avx512PolicyTests
     public void Convolve2D_NarrowEightRowBlocksMatchOracle()
     {
         // Small padded 5x5 and 7x7 planes of 17 to 79 output columns and 8 rows or more run whole
-        // eight-row blocks of 32 columns on a zero-padded copy, one to three a band
-        // (Convolution.UsesNarrowOct); their neighbours past each limit take other paths. Widths
-        // around each block count, one and three channels (accumulating into the blocks' output),
-        // "same" and asymmetric pads, heights that leave 0 to 7 rows of the last band unused.
+        // eight-row blocks of 32 columns on a zero-padded copy, one to three a band, and 3x3 planes of
+        // 33 to 95 columns when one channel goes into dense rows (Convolution.UsesNarrowOct); their
+        // neighbours past each limit take other paths. Widths around each block count, one channel
+        // (written straight into the destination, the last band staged) and three (accumulating into
+        // the blocks' staged output), "same" and asymmetric pads, heights that leave 0 to 7 rows of
+        // the last band unused and one that is a single band.
         AtFullRate(true, () =>
         {
             var random = new Random(78);
             foreach (var width in SimdWidths.Supported)
             {
-                foreach (int k in new[] { 5, 7 })
+                foreach (int k in new[] { 3, 5, 7 })
                 {
-                    foreach (int w in new[] { 16, 17, 21, 28, 32, 33, 47, 48, 64, 65, 79, 80 })
+                    int[] widths = k == 3 ? [32, 33, 56, 64, 65, 95, 96] : [16, 17, 21, 28, 32, 33, 47, 48, 64, 65, 79, 80];
+                    foreach (int w in widths)
                     {
                         foreach (int h in new[] { 7, 8, 9, 31 })
                         {
@@ -164,15 +171,17 @@ public class Avx512PolicyTests
     public void Conv2DPlan_DepthwiseNarrowBlocksMatchOracle()
     {
         // Depthwise layers on small padded planes run each output channel as eight-row blocks on a
-        // zero-padded copy of its input channel (Conv2DPlan.RunDepthwiseNarrow): 3x3 up to 32 output
-        // columns, 5x5 and 7x7 up to 79; channel multipliers 1 and 2 (each copy serves both outputs),
-        // "same" and asymmetric pads, and the widths and heights just past each limit.
+        // zero-padded copy of its input channel, written straight into the output plane
+        // (Conv2DPlan.RunDepthwiseNarrow): 3x3 up to 95 output columns, 5x5 and 7x7 up to 79; channel
+        // multipliers 1 and 2 (each copy serves both outputs), "same" and asymmetric pads, and the
+        // widths and heights just past each limit. Each output plane's last row is followed by the next
+        // plane's first, which the blocks must not overwrite.
         AtFullRate(true, () =>
         {
             var random = new Random(80);
             foreach (int k in new[] { 3, 5, 7 })
             {
-                int[] widths = k == 3 ? [16, 17, 28, 32, 33] : [16, 17, 33, 64, 79, 80];
+                int[] widths = k == 3 ? [16, 17, 28, 33, 64, 65, 95, 96] : [16, 17, 33, 64, 79, 80];
                 foreach (int w in widths)
                 {
                     foreach (int h in new[] { 7, 8, 21 })
@@ -224,8 +233,8 @@ public class Avx512PolicyTests
         });
     }
 
-    private static bool NarrowOct(SimdWidth width, int h, int w, int k) =>
-        Interpretability.Convolution.UsesNarrowOct(width, new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)));
+    private static bool NarrowOct(SimdWidth width, int h, int w, int k, bool direct = false) =>
+        Interpretability.Convolution.UsesNarrowOct(width, new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)), direct);
 
     /// <summary>Runs <paramref name="test"/> under the given AVX-512 policy, then restores the machine's.</summary>
     private static void AtFullRate(bool fullRate512, Action test)
