@@ -360,6 +360,12 @@ internal sealed partial class Conv2DPlan
     }
 
     /// <summary>Copies an input plane's rows into the interior of a padded plane (row pitch <paramref name="pitch"/>).</summary>
+    /// <remarks>
+    /// Rows of 16 floats or more in 512-bit vectors, the last overlapping: against 256-bit ones, Zen 5,
+    /// median over 31 interleaved rounds (A/A in brackets), <c>Convolve2D</c> 28x28 3x3 0.937 (0.990),
+    /// 5x5 0.948 (0.991), 7x7 0.979, three channels of 28x28 3x3 0.942; depthwise 64 x 28x28 5x5 0.965
+    /// and 0.959 (0.996, 1.008), 64 x 56x56 3x3 even.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void CopyIntoPaddedPlane(in ConvGeometry g, float* source, nint rowStride, nint columnStride, float* to, nint pitch)
     {
@@ -373,6 +379,17 @@ internal sealed partial class Conv2DPlan
                     to[x] = source[x * columnStride];
                 }
 
+                continue;
+            }
+
+            if (Vector512.IsHardwareAccelerated && width >= Vector512<float>.Count)
+            {
+                for (int i = 0; i <= width - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    Vector512.Load(source + i).Store(to + i);
+                }
+
+                Vector512.Load(source + width - Vector512<float>.Count).Store(to + width - Vector512<float>.Count);
                 continue;
             }
 

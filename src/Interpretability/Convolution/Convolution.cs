@@ -26,6 +26,7 @@ public static partial class Convolution
 {
 
 
+
     /// <summary>
     /// Convolves an image with one kernel (ONNX <c>Conv</c> with one output channel) into a new tensor.
     /// </summary>
