@@ -384,12 +384,7 @@ internal sealed partial class Conv2DPlan
 
             if (Vector512.IsHardwareAccelerated && width >= Vector512<float>.Count)
             {
-                for (int i = 0; i <= width - Vector512<float>.Count; i += Vector512<float>.Count)
-                {
-                    Vector512.Load(source + i).Store(to + i);
-                }
-
-                Vector512.Load(source + width - Vector512<float>.Count).Store(to + width - Vector512<float>.Count);
+                Convolution.CopyRow512(source, to, width);
                 continue;
             }
 

@@ -129,7 +129,6 @@ public static partial class Convolution
     /// placement (2048x2048 3x3 with the output 40 B past: 1.79 against 1.37 ms; 5x5 5.17 against 4.20;
     /// 7x7 8.18 against 6.44), at 1448x1448 (8.4 MB) the two tie.
     /// </remarks>
-
     internal static unsafe bool RunsBackwards(float* source, float* destination, long sourceFloats) =>
         (((nint)destination - (nint)source) & 4095) < BackwardsWindow && sourceFloats <= BackwardsPlaneLimit;
 

@@ -151,12 +151,8 @@ public static partial class Convolution
             float* from = source + (c * plane), w = weights + ((nint)c * k * k);
             for (int b = 0; b < bands; b++)
             {
-                for (int r = 0; r < k + 7; r++)
-                {
-                    rows[r] = from + (((nint)(8 * b) + r) * pitch);
-                }
-
-                NarrowBlocks(k, rows, w, output + (b * 8 * outputPitch), outputPitch, columnBlocks, biasVector, c > 0, false);
+                FillBandRows(from, pitch, b, k, rows);
+                RowBlocks512(k, 8, rows, 0, w, output + (b * 8 * outputPitch), outputPitch, columnBlocks, biasVector, c > 0, false);
             }
         }
     }
@@ -176,35 +172,50 @@ public static partial class Convolution
         nint outputPitch = (nint)NarrowOctColumns * columnBlocks;
         for (int b = 0; b < bands; b++)
         {
-            for (int r = 0; r < k + 7; r++)
-            {
-                rows[r] = plane + (((nint)(8 * b) + r) * pitch);
-            }
-
+            FillBandRows(plane, pitch, b, k, rows);
             if (b < bands - 1)
             {
-                NarrowBlocks(k, rows, w, output + ((nint)b * 8 * outputWidth), outputWidth, columnBlocks, biasVector, false, true);
+                RowBlocks512(k, 8, rows, 0, w, output + ((nint)b * 8 * outputWidth), outputWidth, columnBlocks, biasVector, false, true);
                 continue;
             }
 
-            NarrowBlocks(k, rows, w, stage, outputPitch, columnBlocks, biasVector, false, false);
+            RowBlocks512(k, 8, rows, 0, w, stage, outputPitch, columnBlocks, biasVector, false, false);
             CopyOut(stage, outputPitch, outputHeight - (8 * b), outputWidth, output + ((nint)b * 8 * outputWidth), outputWidth, 1);
         }
     }
 
-    /// <summary>One band of eight rows in 32-column blocks for a k x k kernel (3, 5 or 7).</summary>
-    private static unsafe void NarrowBlocks(int k, float** rows, float* w, float* d, nint dstStride, int blocks, Vector512<float> biasVector, bool accumulate, bool backwards)
+    /// <summary>The k + 7 input rows of eight-row band <paramref name="band"/> of a padded plane.</summary>
+    private static unsafe void FillBandRows(float* plane, nint pitch, int band, int k, float** rows)
     {
-        switch (k)
+        for (int r = 0; r < k + 7; r++)
         {
-            case 7:
-                Oct7x7Blocks512(rows, 0, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+            rows[r] = plane + (((nint)(8 * band) + r) * pitch);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="blocks"/> 32-column blocks of <paramref name="blockRows"/> output rows for a k x k
+    /// kernel: eight rows for 3x3, 5x5 and 7x7, ten for 7x7 (<see cref="Deca7x7Blocks512"/>), twelve for
+    /// 5x5 (<see cref="Dodec5x5Blocks512"/>).
+    /// </summary>
+    private static unsafe void RowBlocks512(int k, int blockRows, float** rows, nint origin, float* w, float* d, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards)
+    {
+        switch ((k, blockRows))
+        {
+            case (7, 10):
+                Deca7x7Blocks512(rows, origin, w, d, dstStride, blocks, biasVector, accumulate, backwards);
                 break;
-            case 5:
-                Oct5x5Blocks512(rows, 0, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+            case (5, 12):
+                Dodec5x5Blocks512(rows, origin, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                break;
+            case (7, _):
+                Oct7x7Blocks512(rows, origin, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                break;
+            case (5, _):
+                Oct5x5Blocks512(rows, origin, w, d, dstStride, blocks, biasVector, accumulate, backwards);
                 break;
             default:
-                Oct3x3Blocks512(rows, 0, w, d, dstStride, blocks, biasVector, accumulate, backwards);
+                Oct3x3Blocks512(rows, origin, w, d, dstStride, blocks, biasVector, accumulate, backwards);
                 break;
         }
     }
@@ -325,23 +336,7 @@ public static partial class Convolution
         int blockRows = rowCount == 8 ? 8 : k == 7 ? 10 : 12;
         for (int r = 0; r < rowCount; r += blockRows)
         {
-            float** from = rows + r;
-            float* d = dst + left + (r * dstStride);
-            switch (blockRows)
-            {
-                case 8 when k == 7:
-                    Oct7x7Blocks512(from, columnOffsets[0] + left, w, d, dstStride, blocks, biasVector, accumulate, backwards);
-                    break;
-                case 8:
-                    Oct5x5Blocks512(from, columnOffsets[0] + left, w, d, dstStride, blocks, biasVector, accumulate, backwards);
-                    break;
-                case 10:
-                    Deca7x7Blocks512(from, columnOffsets[0] + left, w, d, dstStride, blocks, biasVector, accumulate, backwards);
-                    break;
-                default:
-                    Dodec5x5Blocks512(from, columnOffsets[0] + left, w, d, dstStride, blocks, biasVector, accumulate, backwards);
-                    break;
-            }
+            RowBlocks512(k, blockRows, rows + r, columnOffsets[0] + left, w, dst + left + (r * dstStride), dstStride, blocks, biasVector, accumulate, backwards);
         }
     }
 
