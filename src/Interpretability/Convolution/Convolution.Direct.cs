@@ -145,7 +145,7 @@ public static partial class Convolution
         long ringRows = RingRows(g);
         long reach = (g.KernelWidth - 1L) * g.DilationX;
         long rows = ringRows * Math.Max(g.SplitRowLength, Math.Max(16, g.PadLeft) + Math.Max(16, g.PadRight) + (2 * reach));
-        long masked = (2 * ZeroLength(g)) + 16 + (2L * g.KernelWidth * 16) + (2L * (g.KernelHeight + 39)) + (4L * g.OutputWidth) + (4 * 16) + 16;
+        long masked = (2 * ZeroLength(g)) + 16 + (2L * g.KernelWidth * 16) + (2L * (g.KernelHeight + 39)) + (4L * g.OutputWidth) + (4 * 16) + 16 + OctRingLength(g);
         return rows + ZeroLength(g) + ringRows + (2L * g.KernelWidth) + (2L * 3 * 2 * (g.KernelHeight + 3)) + masked + 16;
     }
 
@@ -269,7 +269,7 @@ public static partial class Convolution
         if (FourRows(g) && !args.OneRowAtATime && strips.Direct && args.SourceRowStride >= g.InputWidth
             && (strips.Left == 0 || strips.Left == TOps.Count) && (strips.Right == 0 || strips.Right == TOps.Count)
             && (strips.Left > 0 || strips.Right > 0 || g.PadTop > 0 || g.PadBottom > 0 || ow >= FourRowsChunk + (2 * TOps.Count)
-                || (g.KernelHeight == 7 && UsesOct(g, TOps.Count, args.SourceRowStride))))
+                || (g.KernelHeight == 7 && (UsesOct(g, TOps.Count, args.SourceRowStride) || UsesOctRing(g, TOps.Count, args.SourceRowStride)))))
         {
             ConvolvePlaneMasked<TOps, TVec, TKw>(g, args, scratch, strips);
             return;
@@ -484,7 +484,8 @@ public static partial class Convolution
         int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutputWidth, v = TOps.Count;
 
         // Scratch: zero row | first-row copy | last-row copy (each ZeroLength) | masks (2 * kw vectors) |
-        // column offsets (nint) | row table (kh + 39: forty-row bands) | 4 leftover rows | whole-row masks (4 vectors, 64-byte aligned).
+        // column offsets (nint) | row table (kh + 39: forty-row bands) | 4 leftover rows | whole-row masks (4 vectors, 64-byte aligned) |
+        // ring (OctRingLength, when UsesOctRing).
         nint zeroLength = (nint)ZeroLength(g);
         float* zero = scratch;
         float* firstCopy = zero + zeroLength;
@@ -495,6 +496,7 @@ public static partial class Convolution
         float** rows = (float**)(columnOffsets + kw);
         float* leftover = (float*)(rows + kh + 39);
         float* rowMasks = (float*)(((nint)(leftover + (4 * ow)) + 63) & ~(nint)63);
+        float* ringStart = rowMasks + (4 * 16) + OctRingLead;
         if (typeof(TVec) != typeof(Vector512<float>) || kh != 3 || args.EdgeVectors || !Avx512F.IsSupported || !FillQuad3x3RowMasks(g, rowMasks))
         {
             rowMasks = null;
@@ -520,11 +522,19 @@ public static partial class Convolution
         }
 
         float* useLeft = strips.Left > 0 ? leftMasks : null, useRight = strips.Right > 0 ? rightMasks : null;
-        var rowSource = new MaskedRows(args.Source - g.PadLeft, args.SourceRowStride, g.InputHeight, zero, firstCopy, lastCopy);
+        bool oct = UsesOct(g, v, args.SourceRowStride);
+        float* ring = null;
+        if (!oct && UsesOctRing(g, v, args.SourceRowStride))
+        {
+            // Rows 4 KB apart: the eight-row blocks read copies of them, OctRingStride apart.
+            oct = true;
+            ring = ringStart;
+        }
+
+        var rowSource = new MaskedRows(args.Source, g.PadLeft, args.SourceRowStride, g.InputWidth, g.InputHeight, zero, firstCopy, lastCopy, ring, OctRingStride(g.InputWidth));
 
         // An earlier plane's call summed this plane into the quads inside the image (Channels).
         bool skipInterior = args.Accumulate && args.InteriorDone != null && *args.InteriorDone;
-        bool oct = UsesOct(g, v, args.SourceRowStride);
         int y = 0;
         for (; y + 4 <= g.OutputHeight; y += 4)
         {
@@ -604,13 +614,27 @@ public static partial class Convolution
         }
     }
 
-    /// <summary>Where <see cref="ConvolvePlaneMasked"/> reads input row <c>iy</c> (pointers at padded column 0).</summary>
-    private readonly unsafe struct MaskedRows(float* paddedSource, nint rowStride, int height, float* zero, float* firstCopy, float* lastCopy)
+    /// <summary>
+    /// Where <see cref="ConvolvePlaneMasked"/> reads input row <c>iy</c> (pointers at padded column 0):
+    /// in place, or, with a ring (<see cref="UsesOctRing"/>), from a copy of the row in slot
+    /// <c>iy % OctRingRows</c>, made the first time a fill asks for it. Fills must ask for rows in
+    /// ascending order of their last row, as the plane loop does.
+    /// </summary>
+    private unsafe struct MaskedRows(float* source, int padLeft, nint rowStride, int width, int height, float* zero, float* firstCopy, float* lastCopy, float* ring, nint ringStride)
     {
+        private long copied = -1;
+
         /// <summary>Row pointers for <paramref name="count"/> consecutive input rows from <paramref name="firstRow"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Fill(long firstRow, int count, float** rows)
         {
+            if (ring != null)
+            {
+                FillFromRing(firstRow, count, rows);
+                return;
+            }
+
+            float* paddedSource = source - padLeft;
             for (int r = 0; r < count; r++)
             {
                 long iy = firstRow + r;
@@ -618,6 +642,22 @@ public static partial class Convolution
                     : iy == 0 ? firstCopy
                     : iy == height - 1 ? lastCopy
                     : paddedSource + ((nint)iy * rowStride);
+            }
+        }
+
+        private void FillFromRing(long firstRow, int count, float** rows)
+        {
+            long last = Math.Min(firstRow + count, height) - 1;
+            for (long iy = Math.Max(copied + 1, firstRow); iy <= last; iy++)
+            {
+                CopyRow512(source + ((nint)iy * rowStride), ring + ((nint)(iy & (OctRingRows - 1)) * ringStride), width);
+            }
+
+            copied = Math.Max(copied, last);
+            for (int r = 0; r < count; r++)
+            {
+                long iy = firstRow + r;
+                rows[r] = (ulong)iy >= (ulong)height ? zero : ring + ((nint)(iy & (OctRingRows - 1)) * ringStride) - padLeft;
             }
         }
     }

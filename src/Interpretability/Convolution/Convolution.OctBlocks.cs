@@ -226,15 +226,62 @@ public static partial class Convolution
     /// 7x7 kernel at unit strides and dilations, rows of 80 to <see cref="OctMaxRow"/> outputs, and input
     /// rows (<paramref name="rowStride"/> floats apart) that do not all fall in the same L1 sets: rows a
     /// multiple of 4 KB apart, give or take 128 bytes, put all twelve or fourteen of a block's rows in
-    /// the same sets of the 8-way L1, which evicts each before the next kernel column reads it again
+    /// the same sets of the 8-way L1 (Zen 4; Zen 5's is 12-way, still fewer ways than a ten-row block's
+    /// sixteen rows), which evicts each before the next kernel column reads it again
     /// (1024x1024 7x7: 897 against 776 us for the four-row blocks, which read five rows at a time for
-    /// that reason).
+    /// that reason). Such 7x7 planes take the blocks on copies of their rows (<see cref="UsesOctRing"/>).
     /// </summary>
     internal static bool UsesOct(in ConvGeometry g, int lanes, nint rowStride)
     {
         long offset = ((long)rowStride * sizeof(float)) & 4095;
         return lanes == 16 && OctBlocksRun(g) && g.OutputWidth >= OctMinRow && g.OutputWidth <= OctMaxRow && Math.Min(offset, 4096 - offset) >= 128;
     }
+
+    /// <summary>
+    /// Whether <see cref="ConvolvePlaneMasked"/> runs the 7x7 eight-row blocks on copies of the input
+    /// rows instead of the four-row blocks: where <see cref="UsesOct"/> holds but for the rows' 4 KB
+    /// aliasing. Each input row is copied once, when a band first needs it, into a ring of
+    /// <see cref="OctRingRows"/> rows <see cref="OctRingStride"/> apart, which the blocks then read
+    /// without the conflicts.
+    /// </summary>
+    /// <remarks>
+    /// Zen 5, stopwatch, median over 25 interleaved rounds of ring against four-row blocks (an A/A run
+    /// of the same harness: 0.994 and 0.999), "same" padding unless noted: 1024x1024 0.918, 0.859,
+    /// 0.855 and 0.859; 1000x1000 0.944, 0.942 and
+    /// 0.954; 128x1024 0.835 and 0.824; 256x1024 0.840; three channels of 1024x1024 0.777; 224x1024
+    /// three channels 0.917; unpadded 1024x1024 0.967. The copy itself costs about what a memcpy of
+    /// the plane does (72 us for 1024x1024), which is why the ring still trails the same plane read
+    /// in place with rows that do not alias (533-567 us). 5x5 lost: 1024x1024 1.025 and 1.022,
+    /// 1000x1000 1.129. Prefetching the next band's rows from inside the band, a few lines after
+    /// each run of blocks, lost too (1.07 to 1.15): splitting the block runs cost more than the
+    /// prefetches saved.
+    /// </remarks>
+    internal static bool UsesOctRing(in ConvGeometry g, int lanes, nint rowStride) =>
+        lanes == 16 && OctRingLength(g) > 0 && !UsesOct(g, lanes, rowStride);
+
+    /// <summary>Rows of the ring of <see cref="UsesOctRing"/>: a power of two no smaller than a forty-row 7x7 band's 46 input rows.</summary>
+    internal const int OctRingRows = 64;
+
+    /// <summary>Floats before the ring's first row, which the left edge vectors read (masked) when the plane is padded on the left.</summary>
+    internal const int OctRingLead = 16;
+
+    /// <summary>
+    /// Floats between two rows of the ring of <see cref="UsesOctRing"/> for input rows of
+    /// <paramref name="width"/> floats: at least 48 more (the edge vectors read up to 16 floats past
+    /// either end, masked), and an odd number of 64-byte lines, so that the ring's 64 rows fall in 64
+    /// different L1 sets.
+    /// </summary>
+    internal static nint OctRingStride(int width)
+    {
+        nint stride = (width + 48 + 15) & ~15;
+        return (stride & 16) == 0 ? stride + 16 : stride;
+    }
+
+    /// <summary>Floats of scratch the ring of <see cref="UsesOctRing"/> takes for this geometry (0 where the eight-row blocks never run).</summary>
+    internal static long OctRingLength(in ConvGeometry g) =>
+        OctBlocksRun(g) && g.KernelWidth == 7 && g.OutputWidth >= OctMinRow && g.OutputWidth <= OctMaxRow
+            ? OctRingLead + (OctRingRows * (long)OctRingStride(g.InputWidth)) + 64
+            : 0;
 
     /// <summary>
     /// The output rows <see cref="ConvolveOct{TKh}"/> takes at once when <paramref name="remaining"/>

@@ -59,6 +59,88 @@ public class Avx512PolicyTests
         });
     }
 
+    [Avx512Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public void Convolve2D_SevenBySevenRowsFourKilobytesApartMatchOracle(int columnOrder)
+    {
+        // Input rows a multiple of 4 KB apart (give or take 128 bytes) run the 7x7 eight-row blocks
+        // on copies in a ring of 64 rows (Convolution.UsesOctRing): views into wider buffers (rows
+        // 1,000, 1,024, 2,048 and 3,072 floats apart), one and two channels (accumulating), "same",
+        // asymmetric and no padding, heights that fill one band, wrap the ring and leave quads and
+        // rows over (44, 61, 88, 150), outputs from 80 (86 columns unpadded) to 1,600.
+        AtFullRate(true, () =>
+        {
+            var random = new Random(83 + columnOrder);
+            const int k = 7;
+            foreach (var (w, stride) in new[] { (86, 1024), (1000, 1000), (1024, 1024), (333, 2048), (1600, 3072), (99, 3072) })
+            {
+                foreach (var (h, pads) in new[] { (44, (3, 3, 3, 3)), (61, (1, 3, 2, 0)), (88, (0, 0, 0, 0)), (150, (3, 3, 3, 3)) })
+                {
+                    foreach (int channels in new[] { 1, 2 })
+                    {
+                        var options = new ConvolutionOptions { Pads = pads };
+                        var g = Interpretability.Convolution.Errors.CheckConvolve2D(channels == 1 ? [h, w] : [channels, h, w], channels == 1 ? [k, k] : [channels, k, k], options, out int c);
+                        Assert.True(Interpretability.Convolution.UsesOctRing(g, 16, stride), $"{w} wide, rows {stride} apart");
+                        var buffer = new float[channels * h * stride];
+                        for (int i = 0; i < buffer.Length; i++)
+                        {
+                            buffer[i] = (float)((random.NextDouble() * 2) - 1);
+                        }
+
+                        var dense = new float[channels * h * w];
+                        for (int row = 0; row < channels * h; row++)
+                        {
+                            Array.Copy(buffer, row * stride, dense, row * w, w);
+                        }
+
+                        // One channel as a rank-2 view: a length-1 dimension with a stride past the data is refused.
+                        var kernel = channels == 1 ? ConvolutionOracle.RandomTensor(random, k, k) : ConvolutionOracle.RandomTensor(random, channels, k, k);
+                        nint[] lengths = channels == 1 ? [h, w] : [channels, h, w], strides = channels == 1 ? [stride, 1] : [h * stride, stride, 1];
+                        var image = new ReadOnlyTensorSpan<float>(buffer, lengths, strides);
+                        var result = Tensor.CreateFromShape<float>([g.OutputHeight, g.OutputWidth]);
+                        Interpretability.Convolution.Convolve2DCore(SimdWidth.Vector512, image, kernel.AsReadOnlyTensorSpan(), result.AsTensorSpan(), g, c, 0.25f, columnOrder: columnOrder);
+                        var (expected, magnitude) = ConvolutionOracle.Conv2D(dense, 1, channels, h, w, Flatten(kernel), 1, k, k, [0.25f], options);
+                        AssertClose(expected, magnitude, Flatten(result), $"C={channels} {h}x{w} rows {stride} apart {Describe(options)} order {columnOrder}");
+                    }
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void UsesOctRing_TakesSevenBySevenRowsThatAliasAtFullRate()
+    {
+        // "Same" padding; the row stride in floats.
+        AtFullRate(true, () =>
+        {
+            Assert.True(OctRing(1024, 7, 1024));
+            Assert.True(OctRing(1000, 7, 1000)); // 96 bytes short of 4 KB
+            Assert.True(OctRing(80, 7, 2048));
+            Assert.True(OctRing(1600, 7, 4096));
+            Assert.False(OctRing(1024, 7, 1056)); // 128 bytes past: the blocks read in place (UsesOct)
+            Assert.False(OctRing(960, 7, 960));
+            Assert.False(OctRing(1024, 5, 1024)); // 5x5: the copy cost as much as it saved
+            Assert.False(OctRing(79, 7, 1024));
+            Assert.False(OctRing(1601, 7, 2048));
+            SimdWidths.FullRate512 = false;
+            Assert.False(OctRing(1024, 7, 1024));
+        });
+    }
+
+    [Fact]
+    public void OctRingStride_KeepsTheRingsRowsInDifferentL1Sets()
+    {
+        foreach (int width in new[] { 54, 80, 96, 1000, 1008, 1024, 1600, 2000 })
+        {
+            nint stride = Interpretability.Convolution.OctRingStride(width);
+            Assert.True(stride >= width + 48, $"{width}: {stride}");
+            Assert.Equal(1, (stride * sizeof(float) / 64) % 2);
+            Assert.Equal(0, stride % 16);
+        }
+    }
+
     [Fact]
     public void FitsPadCopy_TakesNarrowSevenBySevenPlanesAtFullRate()
     {
@@ -250,6 +332,9 @@ public class Avx512PolicyTests
             SimdWidths.FullRate512 = machine;
         }
     }
+
+    private static bool OctRing(int w, int k, nint rowStride) =>
+        Interpretability.Convolution.UsesOctRing(new ConvGeometry(8, w, k, k, ConvolutionOptions.WithPadding(k / 2)), 16, rowStride);
 
     private static bool FitsPadCopy(int h, int w, int k, int channels) =>
         Interpretability.Convolution.FitsPadCopy(new ConvGeometry(h, w, k, k, ConvolutionOptions.WithPadding(k / 2)), channels);
