@@ -100,6 +100,7 @@ internal sealed partial class Conv2DPlan
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void RunGemm(in ConvGeometry g, float* input, nint channelStride, nint* tapOffsets, int taps, int virtualWidth, float* output)
     {
         var job = new GemmJob
@@ -133,6 +134,7 @@ internal sealed partial class Conv2DPlan
     private void RunGemmParallel(GemmJob job, long blocks, long items, int workers) =>
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => RunGemm(job, blocks, items * w / workers, items * (w + 1) / workers));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunGemm(in GemmJob job, long blocks, long first, long end)
     {
         switch (_width)

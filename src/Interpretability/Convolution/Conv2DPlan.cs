@@ -215,6 +215,7 @@ internal sealed partial class Conv2DPlan
         Convolution.Errors.CheckConv2DInput(inputLengths, GroupChannels, KernelHeight, KernelWidth, Options);
 
     /// <summary>One image: <c>[C, H, W]</c> at <paramref name="input"/> into dense <c>[O, OH, OW]</c> at <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void Run(in ConvGeometry g, float* input, in InputLayout layout, float* output)
     {
         switch (Algorithm)
@@ -238,6 +239,7 @@ internal sealed partial class Conv2DPlan
     /// each plane pads its own rows (<see cref="Convolution.ConvolvePlane"/>). Small padded planes at
     /// full rate run in eight-row blocks instead (<see cref="RunDepthwiseNarrow"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void RunDepthwise(in ConvGeometry g, float* input, in InputLayout layout, float* output)
     {
         var job = new DepthwiseJob((nint)input, layout.Channel, layout.Row, layout.Column, (nint)output);
@@ -257,6 +259,7 @@ internal sealed partial class Conv2DPlan
             RunDepthwise(g, job, OutputChannels * worker / workers, OutputChannels * (worker + 1) / workers));
 
     /// <summary>Output channels <c>[first, end)</c> of a depthwise run, with scratch of its own.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void RunDepthwise(in ConvGeometry g, in DepthwiseJob job, int first, int end)
     {
         if (Convolution.UsesNarrowOct(_width, g, direct: true))
@@ -325,6 +328,7 @@ internal sealed partial class Conv2DPlan
     /// plane of whole 32-column blocks, and each output channel is one run of eight-row blocks written
     /// straight into its output plane (<see cref="Convolution.ConvolveNarrowOctInto"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void RunDepthwiseNarrow(in ConvGeometry g, in DepthwiseJob job, int first, int end)
     {
         int k = g.KernelWidth, bands = (g.OutputHeight + 7) / 8, columnBlocks = Convolution.NarrowColumnBlocks(g);

@@ -322,6 +322,7 @@ public static partial class Convolution
     /// one quad at a time.</item>
     /// </list>
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ConvolveOct<TKh>(float** rows, float* w, nint* columnOffsets, float* dst, nint dstStride, int width, float bias, bool accumulate, float* leftMasks, float* rightMasks, bool backwards, int rowCount)
         where TKh : IKernelHeight
     {

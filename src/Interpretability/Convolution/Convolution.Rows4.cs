@@ -123,7 +123,7 @@ public static partial class Convolution
     }
 
     /// <summary>One quad of output rows, columns [0, n), reading <c>rows[r] + shift</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ConvolveQuad<TOps, TVec, TKh>(float** rows, nint shift, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, nint n, TVec biasVector, bool accumulate, bool backwards)
         where TOps : IVectorOps<TVec>
         where TVec : struct
@@ -508,7 +508,7 @@ public static partial class Convolution
     }
 
     /// <summary>One vector column of the four rows at <paramref name="x"/> (reading <c>rows[r] + shift + x</c>): 4 accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Rows4x1<TOps, TVec, TKh>(float** rows, nint shift, int kw, float* w, nint* columnOffsets, float* dst, nint dstStride, nint x, TVec bias, bool accumulate, out TVec r0, out TVec r1, out TVec r2, out TVec r3)
         where TOps : IVectorOps<TVec>
         where TVec : struct
@@ -654,7 +654,7 @@ public static partial class Convolution
     /// (Hardware masked loads would not need readable memory there, but on Zen 4 a masked load whose
     /// masked-off lanes cross a page boundary is about ten times slower: 256-wide rows ran at 0.22 G FMA/s.)
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Rows4x1Masked<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* masks, float* dst, nint dstStride, nint x, TVec bias, bool accumulate, out TVec r0, out TVec r1, out TVec r2, out TVec r3)
         where TOps : IVectorOps<TVec>
         where TVec : struct
@@ -802,7 +802,7 @@ public static partial class Convolution
     /// edges together are eight chains. Each output's sum runs in the same order as there, so the
     /// results are the same to the bit.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Rows4x2Masked<TOps, TVec, TKh>(float** rows, int kw, float* w, nint* columnOffsets, float* leftMasks, float* rightMasks, float* dst, nint dstStride, nint right, TVec bias, bool accumulate)
         where TOps : IVectorOps<TVec>
         where TVec : struct
