@@ -141,6 +141,7 @@ public static partial class Convolution
     /// or <see cref="Oct7x7Blocks512"/>; every read stays inside the planes, and the columns and rows
     /// past the image's output are computed from the zero padding and dropped by the caller.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void ConvolveNarrowOct(int k, float* source, int channels, nint plane, nint pitch, float* weights, float bias, int bands, int columnBlocks, float* output)
     {
         float** rows = stackalloc float*[14];
@@ -165,6 +166,7 @@ public static partial class Convolution
     /// the last band goes through <paramref name="stage"/> (eight rows of 32 * <paramref name="columnBlocks"/>
     /// floats), so nothing is written past the plane.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void ConvolveNarrowOctInto(int k, float* plane, nint pitch, float* w, float bias, int bands, int columnBlocks, float* output, int outputHeight, int outputWidth, float* stage)
     {
         float** rows = stackalloc float*[14];
@@ -198,6 +200,7 @@ public static partial class Convolution
     /// kernel: eight rows for 3x3, 5x5 and 7x7, ten for 7x7 (<see cref="Deca7x7Blocks512"/>), twelve for
     /// 5x5 (<see cref="Dodec5x5Blocks512"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RowBlocks512(int k, int blockRows, float** rows, nint origin, float* w, float* d, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards)
     {
         switch ((k, blockRows))

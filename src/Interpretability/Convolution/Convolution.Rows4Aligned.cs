@@ -114,7 +114,7 @@ public static partial class Convolution
     /// kernel <paramref name="w"/>; starting from <paramref name="biasVector"/>, or from the
     /// destination's values when <paramref name="accumulate"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Quad3x3Blocks512(float** rows, nint origin, float* w, float* d0, nint dstStride, nint blocks, Vector512<float> biasVector, bool accumulate, bool backwards) =>
         Quad3x3Blocks512<BlocksOnly>(rows, origin, w, d0, dstStride, blocks, biasVector, accumulate, backwards, 0, null, 1, 0);
 
