@@ -495,17 +495,40 @@ public static partial class Convolution
         nint* columnOffsets = (nint*)(rightMasks + (kw * v));
         float** rows = (float**)(columnOffsets + kw);
         float* leftover = (float*)(rows + kh + 39);
-        float* rowMasks = (float*)(((nint)(leftover + (4 * ow)) + 63) & ~(nint)63);
-        float* ringStart = rowMasks + (4 * 16) + OctRingLead;
+        float* rowMaskArea = (float*)(((nint)(leftover + (4 * ow)) + 63) & ~(nint)63), rowMasks = rowMaskArea;
         if (typeof(TVec) != typeof(Vector512<float>) || kh != 3 || args.EdgeVectors || !Avx512F.IsSupported || !FillQuad3x3RowMasks(g, rowMasks))
         {
             rowMasks = null;
         }
 
-        NativeMemory.Clear(zero, (nuint)(3 * zeroLength) * sizeof(float));
-        long rowBytes = (long)g.InputWidth * sizeof(float);
-        Buffer.MemoryCopy(args.Source, firstCopy + g.PadLeft, rowBytes, rowBytes);
-        Buffer.MemoryCopy(args.Source + ((nint)(g.InputHeight - 1) * args.SourceRowStride), lastCopy + g.PadLeft, rowBytes, rowBytes);
+        bool oct = UsesOct(g, v, args.SourceRowStride);
+        float* ring = null;
+        bool backwards = args.Backwards;
+        if (!oct && UsesOctRing(g, v, args.SourceRowStride))
+        {
+            // Rows 4 KB apart: the eight-row blocks read copies of them, OctRingStride apart. Their
+            // loads no longer follow the stores to the source's addresses, so the columns run left to
+            // right (RunsBackwards; stopwatch, median of 25 interleaved rounds, against right to left
+            // with the destination 0 bytes past the source modulo 4 KB: 1024x1024 0.971 and 0.974,
+            // 128x1024 0.985).
+            oct = true;
+            ring = rowMaskArea + (4 * 16) + OctRingLead;
+            backwards = false;
+        }
+
+        if (ring == null)
+        {
+            // The first and last rows' edge loads would reach outside the tensor, so they read padded
+            // copies (the ring copies every row anyway).
+            NativeMemory.Clear(zero, (nuint)(3 * zeroLength) * sizeof(float));
+            long rowBytes = (long)g.InputWidth * sizeof(float);
+            Buffer.MemoryCopy(args.Source, firstCopy + g.PadLeft, rowBytes, rowBytes);
+            Buffer.MemoryCopy(args.Source + ((nint)(g.InputHeight - 1) * args.SourceRowStride), lastCopy + g.PadLeft, rowBytes, rowBytes);
+        }
+        else
+        {
+            NativeMemory.Clear(zero, (nuint)zeroLength * sizeof(float));
+        }
 
         float on = BitConverter.Int32BitsToSingle(-1);
         for (int kx = 0; kx < kw; kx++)
@@ -522,21 +545,6 @@ public static partial class Convolution
         }
 
         float* useLeft = strips.Left > 0 ? leftMasks : null, useRight = strips.Right > 0 ? rightMasks : null;
-        bool oct = UsesOct(g, v, args.SourceRowStride);
-        float* ring = null;
-        bool backwards = args.Backwards;
-        if (!oct && UsesOctRing(g, v, args.SourceRowStride))
-        {
-            // Rows 4 KB apart: the eight-row blocks read copies of them, OctRingStride apart. Their
-            // loads no longer follow the stores to the source's addresses, so the columns run left to
-            // right (RunsBackwards; stopwatch, median of 25 interleaved rounds, against right to left
-            // with the destination 0 bytes past the source modulo 4 KB: 1024x1024 0.971 and 0.974,
-            // 128x1024 0.985).
-            oct = true;
-            ring = ringStart;
-            backwards = false;
-        }
-
         var rowSource = new MaskedRows(args.Source, g.PadLeft, args.SourceRowStride, g.InputWidth, g.InputHeight, zero, firstCopy, lastCopy, ring, OctRingStride(g.InputWidth));
 
         // An earlier plane's call summed this plane into the quads inside the image (Channels).

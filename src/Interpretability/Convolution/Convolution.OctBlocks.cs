@@ -237,8 +237,12 @@ public static partial class Convolution
     internal static bool UsesOct(in ConvGeometry g, int lanes, nint rowStride)
     {
         long offset = ((long)rowStride * sizeof(float)) & 4095;
-        return lanes == 16 && OctBlocksRun(g) && g.OutputWidth >= OctMinRow && g.OutputWidth <= OctMaxRow && Math.Min(offset, 4096 - offset) >= 128;
+        return lanes == 16 && OctRowsRun(g) && Math.Min(offset, 4096 - offset) >= 128;
     }
+
+    /// <summary>Whether the eight-row blocks take this padded plane's rows, wherever they lie: <see cref="OctBlocksRun"/> and rows of <see cref="OctMinRow"/> to <see cref="OctMaxRow"/> outputs.</summary>
+    private static bool OctRowsRun(in ConvGeometry g) =>
+        OctBlocksRun(g) && g.OutputWidth >= OctMinRow && g.OutputWidth <= OctMaxRow;
 
     /// <summary>
     /// Whether <see cref="ConvolvePlaneMasked"/> runs the 7x7 eight-row blocks on copies of the input
@@ -282,7 +286,7 @@ public static partial class Convolution
 
     /// <summary>Floats of scratch the ring of <see cref="UsesOctRing"/> takes for this geometry (0 where the eight-row blocks never run).</summary>
     internal static long OctRingLength(in ConvGeometry g) =>
-        OctBlocksRun(g) && g.KernelWidth == 7 && g.OutputWidth >= OctMinRow && g.OutputWidth <= OctMaxRow
+        g.KernelWidth == 7 && OctRowsRun(g)
             ? OctRingLead + (OctRingRows * (long)OctRingStride(g.InputWidth)) + 64
             : 0;
 
